@@ -1,0 +1,25 @@
+package dev.smok.ir;
+
+/**
+ * A graph compiled by a backend. The executable owns one buffer per graph input (data inputs,
+ * parameters and states) and per named output. Callers write inputs into their buffers, call
+ * {@link #run()}, then read outputs; after a run every parameter and state named in the graph's
+ * updates holds its new value. Not thread-safe: one run at a time.
+ */
+public interface Executable extends AutoCloseable {
+    Graph graph();
+
+    /**
+     * The live buffer of an input, parameter, state or output, by name. The same tensor is
+     * returned on every call; its contents change with each run.
+     *
+     * @throws IllegalArgumentException when the graph has no such name
+     */
+    Tensor buffer(String name);
+
+    /** Executes the graph once. */
+    void run();
+
+    /** Releases native or worker resources. The default does nothing. */
+    @Override default void close() {}
+}

@@ -1,0 +1,125 @@
+package dev.smok.ir;
+
+import static dev.smok.ir.FusionKind.*;
+
+import java.util.List;
+
+/**
+ * Every operation Smok knows, in one place. Each op has its IR name, its arity (-1: variadic),
+ * its {@link FusionKind}, its shape rule ({@link ShapeRules}) and its derivative rule
+ * ({@link Derivatives}; ops used only by backward passes or updates have none).
+ * Semantics are defined by the reference interpreter.
+ */
+public enum Op {
+    // ---- sources
+    CONSTANT("constant", 0, ELEMENTWISE, ShapeRules::fromShapeAttr, Derivatives::none),
+
+    // ---- elementwise unary
+    IDENTITY("identity", 1, ELEMENTWISE, ShapeRules::same, Derivatives::identity),
+    NEG("neg", 1, ELEMENTWISE, ShapeRules::same, Derivatives::neg),
+    EXP("exp", 1, ELEMENTWISE, ShapeRules::same, Derivatives::exp),
+    LOG("log", 1, ELEMENTWISE, ShapeRules::same, Derivatives::log),
+    SQRT("sqrt", 1, ELEMENTWISE, ShapeRules::same, Derivatives::sqrt),
+    /** alpha * x + beta. */
+    SCALE("scale", 1, ELEMENTWISE, ShapeRules::same, Derivatives::scale),
+    SIGMOID("sigmoid", 1, ELEMENTWISE, ShapeRules::same, Derivatives::sigmoid),
+    TANH("tanh", 1, ELEMENTWISE, ShapeRules::same, Derivatives::tanh),
+    RELU("relu", 1, ELEMENTWISE, ShapeRules::same, Derivatives::relu),
+
+    // ---- elementwise binary with numpy broadcasting
+    ADD("add", 2, BROADCAST, ShapeRules::broadcast, Derivatives::add),
+    SUB("sub", 2, BROADCAST, ShapeRules::broadcast, Derivatives::sub),
+    MUL("mul", 2, BROADCAST, ShapeRules::broadcast, Derivatives::mul),
+    DIV("div", 2, BROADCAST, ShapeRules::broadcast, Derivatives::div),
+    /** x + b where b has one entry per index of axis 1 (features of [N,F], channels of NCHW). */
+    BIAS_ADD("bias_add", 2, BROADCAST, ShapeRules::biasAdd, Derivatives::biasAdd),
+    BROADCAST_TO("broadcast_to", 1, BROADCAST, ShapeRules::broadcastTo, Derivatives::broadcastTo),
+
+    // ---- producers
+    /** 2-D matrix product of op(a)·op(b), op transposing when trans_a / trans_b are set. */
+    MATMUL("matmul", 2, OUT_ELEMENTWISE_FUSABLE, ShapeRules::matmul, Derivatives::matmul),
+
+    // ---- reductions and normalizations
+    SOFTMAX("softmax", 1, REDUCTION, ShapeRules::same, Derivatives::softmax),
+    LOG_SOFTMAX("log_softmax", 1, REDUCTION, ShapeRules::same, Derivatives::logSoftmax),
+    REDUCE_SUM("reduce_sum", 1, REDUCTION, ShapeRules::reduce, Derivatives::reduceSum),
+    REDUCE_MEAN("reduce_mean", 1, REDUCTION, ShapeRules::reduce, Derivatives::reduceMean),
+    REDUCE_MAX("reduce_max", 1, REDUCTION, ShapeRules::reduce, Derivatives::reduceMax),
+
+    // ---- layout
+    RESHAPE("reshape", 1, INJECTIVE, ShapeRules::reshape, Derivatives::reshape),
+    TRANSPOSE("transpose", 1, INJECTIVE, ShapeRules::transpose, Derivatives::transpose),
+    /** Integer labels [N] to one-hot rows [N, classes]. */
+    ONE_HOT("one_hot", 1, INJECTIVE, ShapeRules::oneHot, Derivatives::none),
+
+    // ---- losses (mean over the batch, scalar result)
+    MSE_LOSS("mse_loss", 2, REDUCTION, ShapeRules::loss, Derivatives::mseLoss),
+    BCE_LOSS("bce_loss", 2, REDUCTION, ShapeRules::loss, Derivatives::bceLoss),
+    /** Softmax cross-entropy of logits [N,C] against integer labels [N]. */
+    SOFTMAX_XENT("softmax_xent", 2, REDUCTION, ShapeRules::softmaxXent, Derivatives::softmaxXent),
+
+    // ---- backward helpers (appear only in training graphs)
+    RELU_GRAD("relu_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
+    SIGMOID_GRAD("sigmoid_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
+    TANH_GRAD("tanh_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
+    SOFTMAX_GRAD("softmax_grad", 2, REDUCTION, ShapeRules::second, Derivatives::none),
+    LOG_SOFTMAX_GRAD("log_softmax_grad", 2, REDUCTION, ShapeRules::second, Derivatives::none),
+    /** (x, y=reduce_max(x), g): g routed to the maxima of x. */
+    REDUCE_MAX_GRAD("reduce_max_grad", 3, REDUCTION, ShapeRules::first, Derivatives::none),
+    /** (pred, target, g): gradient of mse_loss with respect to pred, scaled by scalar g. */
+    MSE_GRAD("mse_grad", 3, BROADCAST, ShapeRules::first, Derivatives::none),
+    BCE_GRAD("bce_grad", 3, BROADCAST, ShapeRules::first, Derivatives::none),
+    SOFTMAX_XENT_GRAD("softmax_xent_grad", 3, REDUCTION, ShapeRules::first, Derivatives::none),
+
+    // ---- optimizer updates (elementwise over a parameter)
+    /** p - lr * (g + weight_decay * p). */
+    SGD_UPDATE("sgd_update", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
+    /** momentum * v + g. */
+    MOMENTUM_VELOCITY("momentum_velocity", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
+    /** beta * m + (1 - beta) * g. */
+    ADAM_MOMENT("adam_moment", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
+    /** beta * v + (1 - beta) * g^2. */
+    ADAM_VELOCITY("adam_velocity", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
+    /** (p, m, v, step): p - lr * m_hat / (sqrt(v_hat) + eps), bias-corrected with step t >= 1. */
+    ADAM_UPDATE("adam_update", 4, BROADCAST, ShapeRules::first, Derivatives::none);
+
+    /** Output shape from input values and attributes; throws {@link IrException} on a mismatch. */
+    @FunctionalInterface
+    public interface ShapeRule { Shape infer(Op op, List<Value> in, Attrs a); }
+
+    /**
+     * Vector-Jacobian product: given node {@code n} (whose values live in {@code b}) and the
+     * gradient {@code g} of the loss with respect to its output, add nodes to {@code b} that
+     * compute the gradient for each input (null where an input is not differentiable).
+     */
+    @FunctionalInterface
+    public interface DerivativeRule { Value[] vjp(GraphBuilder b, Node n, Value g); }
+
+    private final String text;
+    private final int arity;
+    private final FusionKind kind;
+    private final ShapeRule shapeRule;
+    private final DerivativeRule derivative;
+
+    Op(String text, int arity, FusionKind kind, ShapeRule shapeRule, DerivativeRule derivative) {
+        this.text = text;
+        this.arity = arity;
+        this.kind = kind;
+        this.shapeRule = shapeRule;
+        this.derivative = derivative;
+    }
+
+    public String text() { return text; }
+    public int arity() { return arity; }
+    public FusionKind kind() { return kind; }
+
+    public Shape inferShape(List<Value> in, Attrs a) { return shapeRule.infer(this, in, a); }
+
+    public Value[] vjp(GraphBuilder b, Node n, Value g) { return derivative.vjp(b, n, g); }
+
+    /** The op with this IR name. */
+    public static Op parse(String text) {
+        for (Op op : values()) if (op.text.equals(text)) return op;
+        throw new IrException("unknown op '" + text + "'");
+    }
+}
