@@ -39,7 +39,7 @@ public final class GraphBuilder {
 
     public String name() { return name; }
     public List<Node> nodes() { return nodes; }
-    public List<Input> inputs() { return inputs; }
+    public List<Input> inputs() { return java.util.Collections.unmodifiableList(inputs); }
     public Map<String, Value> outputs() { return outputs; }
     public Map<String, Value> updates() { return updates; }
 
@@ -69,6 +69,12 @@ public final class GraphBuilder {
     }
 
     public Value op(Op op, Value... ins) { return op(op, Attrs.NONE, ins); }
+
+    /** Declares an existing input (a pass copying a graph). */
+    public void addInput(Input in) {
+        inputs.add(in);
+        nextId = Math.max(nextId, in.value().id() + 1);
+    }
 
     /** Appends an existing node (a pass copying nodes); its values must already be defined here. */
     public void add(Node n) {

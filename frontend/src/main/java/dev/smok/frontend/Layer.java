@@ -1,0 +1,48 @@
+package dev.smok.frontend;
+
+import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
+
+import java.util.List;
+
+/**
+ * One layer of a network. Shapes here are per sample (without the batch dimension); lowering
+ * works on batched IR values. Implementations are small and immutable apart from the options
+ * set while the network is being built.
+ */
+public abstract class Layer {
+    String name;
+
+    /** The layer's name, unique in its network (parameters are named {@code NAME.w}, {@code NAME.b}). */
+    public String name() { return name; }
+
+    /** The type shown by the summary, e.g. {@code Dense}. */
+    public abstract String type();
+
+    /**
+     * The per-sample output shape for these inputs.
+     *
+     * @param from names of the layers that produce the inputs, for error messages
+     * @throws NetworkException naming this layer, the shapes and the fix
+     */
+    public abstract Shape outputShape(List<Shape> in, List<String> from);
+
+    /** Parameters this layer owns, given its input shapes. */
+    public List<ParamSpec> params(List<Shape> in) { return List.of(); }
+
+    /** Multiply-accumulates per sample (0 for layers that do no arithmetic worth counting). */
+    public long macs(List<Shape> in, Shape out) { return 0; }
+
+    /** Adds this layer's ops to the graph being lowered. */
+    public abstract Value lower(Lowering ctx, List<Value> in);
+
+    /** Turns the bias on or off (for layers that have one). */
+    public void setBias(boolean on) { throw error("has no bias to turn " + (on ? "on" : "off")); }
+
+    /** Sets the weight initializer (for layers that have weights). */
+    public void setInit(Init init) { throw error("has no weights to initialize"); }
+
+    protected NetworkException error(String what) {
+        return new NetworkException(type().toLowerCase() + " '" + name + "' " + what);
+    }
+}

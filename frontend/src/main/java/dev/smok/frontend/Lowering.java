@@ -1,0 +1,32 @@
+package dev.smok.frontend;
+
+import dev.smok.ir.GraphBuilder;
+import dev.smok.ir.Value;
+
+import java.util.Map;
+
+/**
+ * The state of lowering one network to IR: the graph builder, the parameters declared so far,
+ * and whether the graph is for training (dropout and batch norm behave differently).
+ */
+public final class Lowering {
+    private final GraphBuilder builder;
+    private final Map<String, Value> params;
+    private final boolean training;
+
+    Lowering(GraphBuilder builder, Map<String, Value> params, boolean training) {
+        this.builder = builder;
+        this.params = params;
+        this.training = training;
+    }
+
+    public GraphBuilder b() { return builder; }
+    public boolean training() { return training; }
+
+    /** The graph value of a declared parameter, by full name. */
+    public Value param(String name) {
+        Value v = params.get(name);
+        if (v == null) throw new IllegalStateException("parameter '" + name + "' was not declared");
+        return v;
+    }
+}

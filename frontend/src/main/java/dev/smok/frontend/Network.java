@@ -1,0 +1,259 @@
+package dev.smok.frontend;
+
+import dev.smok.ir.DType;
+import dev.smok.ir.Graph;
+import dev.smok.ir.GraphBuilder;
+import dev.smok.ir.Op;
+import dev.smok.ir.Attrs;
+import dev.smok.ir.Role;
+import dev.smok.ir.Shape;
+import dev.smok.ir.Tensor;
+import dev.smok.ir.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network written in the builder DSL, read like the lecture's diagrams:
+ *
+ * <pre>{@code
+ * Network net = Network.sequential("mlp", Shape.of(784))
+ *     .dense(512).relu()
+ *     .dense(512).relu()
+ *     .dense(10).softmax();
+ * System.out.println(net.summary());
+ * }</pre>
+ *
+ * Internally a network is a DAG of {@link Port}s (a layer applied to the ports it reads), so the
+ * sequential methods and a functional form ({@link #apply}) build the same thing. Shapes are
+ * checked as each layer is added, so a mistake is reported at the line that makes it. Options
+ * such as {@link #name}, {@link #bias} and {@link #init} apply to the layer added last.
+ * Shapes in the DSL are per sample; lowering adds the batch dimension.
+ */
+public final class Network {
+    /** A layer's output in the network's DAG; the network input is the port with a null layer. */
+    public record Port(Layer layer, List<Port> inputs, Shape shape) {
+        public String name() { return layer == null ? "input" : layer.name(); }
+        @Override public boolean equals(Object o) { return this == o; }
+        @Override public int hashCode() { return System.identityHashCode(this); }
+    }
+
+    private final String name;
+    private final Port input;
+    private final List<Port> ports = new ArrayList<>();
+    private final Map<String, Integer> typeCounts = new HashMap<>();
+    private Port last;
+    private Loss loss;
+    private long seed = 1;
+
+    private Network(String name, Shape inputShape) {
+        this.name = name;
+        this.input = new Port(null, List.of(), inputShape);
+        this.last = input;
+    }
+
+    /** A new network whose samples have shape {@code input} (e.g. 784, or 1x28x28 for images). */
+    public static Network sequential(String name, Shape input) { return new Network(name, input); }
+
+    public static Network sequential(String name, int... inputDims) { return new Network(name, Shape.of(inputDims)); }
+
+    public String name() { return name; }
+    public Shape inputShape() { return input.shape(); }
+    public Shape outputShape() { return last.shape(); }
+    public Port input() { return input; }
+    /** The port whose value is the network's output (the layer added last, or the one set by {@link #output}). */
+    public Port output() { return last; }
+    /** All layer ports in the order they were added. */
+    public List<Port> layers() { return List.copyOf(ports); }
+    public long seed() { return seed; }
+
+    // ---- building ----------------------------------------------------------------------------
+
+    /** Applies {@code layer} to the current output. */
+    public Network add(Layer layer) {
+        last = apply(layer, last);
+        return this;
+    }
+
+    /** Functional form: applies {@code layer} to the given ports and returns its output port. */
+    public Port apply(Layer layer, Port... in) {
+        if (layer.name == null) {
+            String t = layer.type().toLowerCase();
+            layer.name = t + typeCounts.merge(t, 1, Integer::sum);
+        }
+        List<Shape> shapes = new ArrayList<>();
+        List<String> from = new ArrayList<>();
+        for (Port p : in) { shapes.add(p.shape()); from.add(p.name()); }
+        Port p = new Port(layer, List.of(in), layer.outputShape(shapes, from));
+        ports.add(p);
+        last = p;
+        return p;
+    }
+
+    /** Makes {@code p} the network's output (functional form). */
+    public Network output(Port p) { last = p; return this; }
+
+    public Network dense(int units) { return add(new Dense(units)); }
+    public Network relu() { return add(new Activation(Activation.Kind.RELU)); }
+    public Network sigmoid() { return add(new Activation(Activation.Kind.SIGMOID)); }
+    public Network tanh() { return add(new Activation(Activation.Kind.TANH)); }
+    public Network softmax() { return add(new Activation(Activation.Kind.SOFTMAX)); }
+    public Network identity() { return add(new Activation(Activation.Kind.IDENTITY)); }
+    public Network flatten() { return add(new Flatten()); }
+
+    /** Renames the layer added last (its parameters become {@code NAME.weight}, {@code NAME.bias}). */
+    public Network name(String layerName) {
+        Layer l = lastLayer("name");
+        for (Port p : ports) {
+            if (p.layer() != l && p.layer().name().equals(layerName)) {
+                throw new NetworkException("network '" + name + "' already has a layer named '" + layerName + "'");
+            }
+        }
+        l.name = layerName;
+        return this;
+    }
+
+    /** Turns the bias of the layer added last on or off. */
+    public Network bias(boolean on) { lastLayer("bias").setBias(on); return this; }
+
+    /** Sets the weight initializer of the layer added last. */
+    public Network init(Init init) { lastLayer("init").setInit(init); return this; }
+
+    /** The training objective; without one, {@link #defaultLoss()} decides. */
+    public Network loss(Loss l) { loss = l; return this; }
+
+    /** Seed for initializers that have no seed of their own. */
+    public Network seed(long s) { seed = s; return this; }
+
+    private Layer lastLayer(String option) {
+        if (last.layer() == null) throw new NetworkException(option + "(...) must follow a layer");
+        return last.layer();
+    }
+
+    // ---- facts ---------------------------------------------------------------------------------
+
+    /** Cross-entropy after softmax, binary cross-entropy after sigmoid, else mean squared error. */
+    public Loss defaultLoss() {
+        if (loss != null) return loss;
+        if (last.layer() instanceof Activation a) {
+            if (a.kind() == Activation.Kind.SOFTMAX) return Loss.CROSS_ENTROPY;
+            if (a.kind() == Activation.Kind.SIGMOID && last.shape().rank() == 1 && last.shape().dim(0) > 1) {
+                return Loss.BINARY_CROSS_ENTROPY;
+            }
+        }
+        return Loss.MSE;
+    }
+
+    private static List<Shape> inShapes(Port p) { return p.inputs().stream().map(Port::shape).toList(); }
+
+    /** Every parameter, once (a tied parameter is listed where it is declared). */
+    public List<ParamSpec> params() {
+        Map<String, ParamSpec> m = new LinkedHashMap<>();
+        for (Port p : ports) {
+            for (ParamSpec s : p.layer().params(inShapes(p))) {
+                if (s.sharedWith() == null && m.put(s.name(), s) != null) {
+                    throw new NetworkException("two layers declare a parameter named '" + s.name() + "'; rename one layer");
+                }
+            }
+        }
+        return List.copyOf(m.values());
+    }
+
+    /** Number of trainable values (shared weights counted once). */
+    public long paramCount() { return params().stream().mapToLong(s -> s.shape().size()).sum(); }
+
+    /** Multiply-accumulates for one sample's forward pass. */
+    public long macs() {
+        long n = 0;
+        for (Port p : ports) n += p.layer().macs(inShapes(p), p.shape());
+        return n;
+    }
+
+    /** A Keras-style table: layer (type), output shape, parameters, and the totals. */
+    public String summary() { return Summary.text(this); }
+
+    /** The summary as JSON: {@code {"model":..., "params":N, "macs":N, "layers":[...]}}. */
+    public String summaryJson() { return Summary.json(this); }
+
+    // ---- lowering ------------------------------------------------------------------------------
+
+    /** The inference graph for {@code batch} samples: input {@code x}, output {@code y}. */
+    public Graph inference(int batch) { return lower(batch, false, null); }
+
+    /**
+     * The forward graph for training: inputs {@code x} and {@code labels} (i32 [batch]) or
+     * {@code targets}; outputs {@code loss} (scalar) and {@code y} (the logits when a final
+     * softmax is folded into the cross-entropy). Autodiff turns it into a training step.
+     */
+    public Graph training(int batch, Loss lossKind) { return lower(batch, true, lossKind); }
+
+    private Graph lower(int batch, boolean training, Loss lossKind) {
+        GraphBuilder b = new GraphBuilder(name + (training ? "_train" : ""));
+        Value x = b.input("x", batched(batch, input.shape()));
+        Map<String, Value> params = new LinkedHashMap<>();
+        for (ParamSpec s : params()) params.put(s.name(), b.input(s.name(), s.shape(), DType.F32, Role.PARAM));
+        Lowering ctx = new Lowering(b, params, training);
+        Map<Port, Value> vals = new IdentityHashMap<>();
+        vals.put(input, x);
+        for (Port p : ports) {
+            List<Value> ins = p.inputs().stream().map(vals::get).toList();
+            vals.put(p, p.layer().lower(ctx, ins));
+        }
+        Value out = vals.get(last);
+        if (!training) {
+            b.output("y", out);
+            return b.build();
+        }
+        Value lossValue, y = out;
+        switch (lossKind) {
+            case CROSS_ENTROPY -> {
+                if (last.layer() instanceof Activation a && a.kind() == Activation.Kind.SOFTMAX) y = vals.get(last.inputs().get(0));
+                if (y.shape().rank() != 2) {
+                    throw new NetworkException("cross-entropy needs a flat output per sample but '" + last.name() + "' gives " + last.shape().pretty());
+                }
+                Value labels = b.input("labels", Shape.of(batch), DType.I32, Role.INPUT);
+                lossValue = b.op(Op.SOFTMAX_XENT, y, labels);
+            }
+            case BINARY_CROSS_ENTROPY -> {
+                Value labels = b.input("labels", Shape.of(batch), DType.I32, Role.INPUT);
+                Value oneHot = b.op(Op.ONE_HOT, Attrs.of("classes", out.shape().dim(1)), labels);
+                lossValue = b.op(Op.BCE_LOSS, out, oneHot);
+            }
+            case MSE -> lossValue = b.op(Op.MSE_LOSS, out, b.input("targets", out.shape()));
+            case RECONSTRUCTION -> {
+                if (out.shape().size() != x.shape().size()) {
+                    throw new NetworkException("reconstruction loss needs an output of the input's size, but '" + last.name()
+                            + "' gives " + last.shape().pretty() + " for input " + input.shape().pretty());
+                }
+                Value target = out.shape().equals(x.shape()) ? x : b.reshape(x, out.shape());
+                lossValue = b.op(Op.MSE_LOSS, out, target);
+            }
+            default -> throw new IllegalStateException();
+        }
+        b.output("loss", lossValue);
+        b.output("y", y);
+        return b.build();
+    }
+
+    static Shape batched(int batch, Shape s) {
+        int[] d = new int[s.rank() + 1];
+        d[0] = batch;
+        System.arraycopy(s.dims(), 0, d, 1, s.rank());
+        return Shape.of(d);
+    }
+
+    /** Initial values of every parameter, from the initializers and seeds. */
+    public Map<String, Tensor> initialParameters() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (ParamSpec s : params()) {
+            float[] data = new float[s.shape().size()];
+            s.init().fill(data, s.fanIn(), s.fanOut(), s.init().random(seed, s.name()));
+            m.put(s.name(), new Tensor(s.shape(), data, 0));
+        }
+        return m;
+    }
+}
