@@ -81,7 +81,18 @@ public enum Op {
     /** beta * v + (1 - beta) * g^2. */
     ADAM_VELOCITY("adam_velocity", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
     /** (p, m, v, step): p - lr * m_hat / (sqrt(v_hat) + eps), bias-corrected with step t >= 1. */
-    ADAM_UPDATE("adam_update", 4, BROADCAST, ShapeRules::first, Derivatives::none);
+    ADAM_UPDATE("adam_update", 4, BROADCAST, ShapeRules::first, Derivatives::none),
+
+    // ---- sequence losses
+    /**
+     * Connectionist temporal classification (Graves et al. 2006): logits [N,T,C] (softmax over C,
+     * class 0 is the blank) against integer labels [N,L], each row padded with -1 after its last
+     * label. Mean over the batch of -log p(labels | input); an impossible alignment contributes 0
+     * (PyTorch's zero_infinity).
+     */
+    CTC_LOSS("ctc_loss", 2, REDUCTION, ShapeRules::ctc, Derivatives::ctc),
+    /** (logits, labels, g): gradient of ctc_loss with respect to the logits. */
+    CTC_GRAD("ctc_grad", 3, REDUCTION, ShapeRules::first, Derivatives::none);
 
     /** Output shape from input values and attributes; throws {@link IrException} on a mismatch. */
     @FunctionalInterface

@@ -98,6 +98,12 @@ public final class Interpreter {
             case ADAM_MOMENT -> { double b = a.f("beta"); yield zip(in[0], in[1], (m, g) -> b * m + (1 - b) * g); }
             case ADAM_VELOCITY -> { double b = a.f("beta"); yield zip(in[0], in[1], (v, g) -> b * v + (1 - b) * g * g); }
             case ADAM_UPDATE -> Kernels.adam(a, in[0], in[1], in[2], in[3][0]);
+            case CTC_LOSS -> new double[] {Ctc.loss(n.in(0).shape(), in[0], n.in(1).shape(), in[1], null, 0)};
+            case CTC_GRAD -> {
+                double[] grad = new double[size];
+                Ctc.loss(n.in(0).shape(), in[0], n.in(1).shape(), in[1], grad, in[2][0]);
+                yield grad;
+            }
             default -> throw new IrException("the interpreter has no kernel for " + n.op().text());
         };
     }
