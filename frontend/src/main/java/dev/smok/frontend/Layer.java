@@ -30,6 +30,13 @@ public abstract class Layer {
     /** Parameters this layer owns, given its input shapes. */
     public List<ParamSpec> params(List<Shape> in) { return List.of(); }
 
+    /**
+     * Non-trainable state this layer keeps between runs (running statistics, step counters):
+     * graph inputs with {@link dev.smok.ir.Role#STATE}, declared by lowering when a graph reads
+     * them and initialized by {@link Network#initialStates()}.
+     */
+    public List<ParamSpec> states(List<Shape> in) { return List.of(); }
+
     /** Multiply-accumulates per sample (0 for layers that do no arithmetic worth counting). */
     public long macs(List<Shape> in, Shape out) { return 0; }
 

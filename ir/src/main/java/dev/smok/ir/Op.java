@@ -58,7 +58,46 @@ public enum Op {
     /** Softmax cross-entropy of logits [N,C] against integer labels [N]. */
     SOFTMAX_XENT("softmax_xent", 2, REDUCTION, ShapeRules::softmaxXent, Derivatives::softmaxXent),
 
+    // ---- convolutional networks (NCHW; attrs are [h,w] pairs, see ConvShapeRules)
+    /** x [N,C,H,W] ⋆ w [O,C/groups,kh,kw] {stride, padding, dilation, groups}; bias is a separate bias_add. */
+    CONV2D("conv2d", 2, OUT_ELEMENTWISE_FUSABLE, ConvShapeRules::conv2d, ConvDerivatives::conv2d),
+    /** Maximum over each window {kernel, stride (default kernel), padding}; padding never wins. */
+    MAX_POOL("max_pool", 1, REDUCTION, ConvShapeRules::pool, ConvDerivatives::maxPool),
+    /** Mean over each window; count_include_pad (default true, as PyTorch) divides by kh·kw even at borders. */
+    AVG_POOL("avg_pool", 1, REDUCTION, ConvShapeRules::pool, ConvDerivatives::avgPool),
+    /** Mean over H and W: [N,C,H,W] -> [N,C]. */
+    GLOBAL_AVG_POOL("global_avg_pool", 1, REDUCTION, ConvShapeRules::globalPool, ConvDerivatives::globalAvgPool),
+    /** Concatenation along {axis} (default 1, channels); variadic. */
+    CONCAT("concat", -1, INJECTIVE, ConvShapeRules::concat, ConvDerivatives::concat),
+    /** Elements begin..end-1 along {axis}; the gradient of concat. */
+    SLICE("slice", 1, INJECTIVE, ConvShapeRules::slice, Derivatives::none),
+    /**
+     * (x, step [1]) {p, seed}: x·mask/(1−p) with the mask of {@link DropoutMask} for this seed and
+     * step; training graphs only (inference graphs omit it), the step counter is a state.
+     */
+    DROPOUT("dropout", 2, ELEMENTWISE, ConvShapeRules::dropout, ConvDerivatives::dropout),
+    /** Inference (x, gamma, beta, running_mean, running_var) {eps}: γ(x−mean)/√(var+ε)+β per channel (axis 1). */
+    BATCH_NORM("batch_norm", 5, BROADCAST, ConvShapeRules::batchNorm, ConvDerivatives::batchNorm),
+    /** Training (x, gamma, beta) {eps}: normalizes with the batch's mean and biased variance per channel. */
+    BATCH_NORM_TRAIN("batch_norm_train", 3, REDUCTION, ConvShapeRules::batchNorm, ConvDerivatives::batchNormTrain),
+    /** Local response normalization across channels {size, alpha, beta, k} (PyTorch's LocalResponseNorm). */
+    LRN("lrn", 1, REDUCTION, ConvShapeRules::lrn, ConvDerivatives::lrn),
+
     // ---- backward helpers (appear only in training graphs)
+    /** (g, w) {conv attrs, input_size}: gradient of conv2d with respect to its input (a transposed convolution). */
+    CONV2D_INPUT_GRAD("conv2d_input_grad", 2, OUT_ELEMENTWISE_FUSABLE, ConvShapeRules::conv2dInputGrad, Derivatives::none),
+    /** (x, g) {conv attrs, kernel}: gradient of conv2d with respect to its weight. */
+    CONV2D_WEIGHT_GRAD("conv2d_weight_grad", 2, REDUCTION, ConvShapeRules::conv2dWeightGrad, Derivatives::none),
+    /** (x, g): g routed to the first maximum of each window (row-major order), summed where windows overlap. */
+    MAX_POOL_GRAD("max_pool_grad", 2, REDUCTION, ConvShapeRules::maxPoolGrad, Derivatives::none),
+    /** (g) {pool attrs, input_size}: each window's g spread evenly over it. */
+    AVG_POOL_GRAD("avg_pool_grad", 1, REDUCTION, ConvShapeRules::avgPoolGrad, Derivatives::none),
+    /** (x, gamma, g) {eps}: dx of batch_norm_train. */
+    BATCH_NORM_INPUT_GRAD("batch_norm_input_grad", 3, REDUCTION, ConvShapeRules::batchNormInputGrad, Derivatives::none),
+    /** (x, g) {eps}: Σ g·x̂ per channel, the gradient of batch_norm_train's gamma. */
+    BATCH_NORM_GAMMA_GRAD("batch_norm_gamma_grad", 2, REDUCTION, ConvShapeRules::batchNormGammaGrad, Derivatives::none),
+    /** (x, g) {lrn attrs}: dx of lrn. */
+    LRN_GRAD("lrn_grad", 2, REDUCTION, ConvShapeRules::lrnGrad, Derivatives::none),
     RELU_GRAD("relu_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
     SIGMOID_GRAD("sigmoid_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
     TANH_GRAD("tanh_grad", 2, ELEMENTWISE, ShapeRules::second, Derivatives::none),
