@@ -51,6 +51,10 @@ public enum Op {
     TRANSPOSE("transpose", 1, INJECTIVE, ShapeRules::transpose, Derivatives::transpose),
     /** Integer labels [N] to one-hot rows [N, classes]. */
     ONE_HOT("one_hot", 1, INJECTIVE, ShapeRules::oneHot, Derivatives::none),
+    /** The entries start .. start+size-1 of one axis (attrs axis, start, size). */
+    SLICE("slice", 1, INJECTIVE, Slicing::sliceShape, Slicing::sliceVjp),
+    /** Zero padding along one axis to length dim, x placed at start (attrs axis, start, dim); undoes slice. */
+    PAD("pad", 1, INJECTIVE, Slicing::padShape, Slicing::padVjp),
 
     // ---- losses (mean over the batch, scalar result)
     MSE_LOSS("mse_loss", 2, REDUCTION, ShapeRules::loss, Derivatives::mseLoss),
@@ -81,7 +85,14 @@ public enum Op {
     /** beta * v + (1 - beta) * g^2. */
     ADAM_VELOCITY("adam_velocity", 2, ELEMENTWISE, ShapeRules::first, Derivatives::none),
     /** (p, m, v, step): p - lr * m_hat / (sqrt(v_hat) + eps), bias-corrected with step t >= 1. */
-    ADAM_UPDATE("adam_update", 4, BROADCAST, ShapeRules::first, Derivatives::none);
+    ADAM_UPDATE("adam_update", 4, BROADCAST, ShapeRules::first, Derivatives::none),
+
+    // ---- control flow
+    /**
+     * A loop over time steps whose body is a graph (attribute body): sequences sliced along axis
+     * 0, carries threaded from step to step, loop invariants. See {@link Scan} for the semantics.
+     */
+    SCAN("scan", -1, OPAQUE, Scan::shape, ScanGradient::vjp);
 
     /** Output shape from input values and attributes; throws {@link IrException} on a mismatch. */
     @FunctionalInterface

@@ -98,6 +98,9 @@ public final class Interpreter {
             case ADAM_MOMENT -> { double b = a.f("beta"); yield zip(in[0], in[1], (m, g) -> b * m + (1 - b) * g); }
             case ADAM_VELOCITY -> { double b = a.f("beta"); yield zip(in[0], in[1], (v, g) -> b * v + (1 - b) * g * g); }
             case ADAM_UPDATE -> Kernels.adam(a, in[0], in[1], in[2], in[3][0]);
+            case SLICE -> ScanKernel.slice(n, in[0]);
+            case PAD -> ScanKernel.pad(n, in[0]);
+            case SCAN -> ScanKernel.scan(n, in);
             default -> throw new IrException("the interpreter has no kernel for " + n.op().text());
         };
     }
