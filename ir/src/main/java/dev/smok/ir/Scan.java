@@ -182,7 +182,8 @@ public final class Scan {
         /** Result {@code i} of the packed layout. */
         public Value result(int i) {
             if (extracted[i] == null) {
-                Value flat = Slicing.slice(b, packed, 0, layout.offsets()[i], layout.shapes()[i].size());
+                // always an explicit slice, even of the whole vector: saving carries lengthens the packed output
+                Value flat = b.op(Op.SLICE, Attrs.of("axis", 0, "start", layout.offsets()[i], "size", layout.shapes()[i].size()), packed);
                 extracted[i] = flat.shape().equals(layout.shapes()[i]) ? flat : b.reshape(flat, layout.shapes()[i]);
             }
             return extracted[i];
