@@ -152,6 +152,47 @@ public final class Network {
 
     /** Stacks branches along the channel axis (inception); becomes the current output. */
     public Port concat(Port... branches) { return apply(new Merge(Merge.Kind.CONCAT), branches); }
+    /** Reads each sample as a sequence [steps, features]; an image C×H×W is H rows of C·W values. */
+    public Network sequence() { return add(new SequenceView()); }
+
+    /** A simple recurrent layer h_t = tanh(W_in·x_t + W_rec·h_{t-1} + b) of {@code units} units. */
+    public Network rnn(int units) { return add(new RecurrentLayer(RecurrentCell.RNN, units)); }
+
+    /** An LSTM layer of {@code units} units. */
+    public Network lstm(int units) { return add(new RecurrentLayer(RecurrentCell.LSTM, units)); }
+
+    /** A GRU layer of {@code units} units. */
+    public Network gru(int units) { return add(new RecurrentLayer(RecurrentCell.GRU, units)); }
+
+    /** Makes the recurrent layer added last output every step's hidden state ([T, H]) instead of the last. */
+    public Network returnSequences(boolean on) {
+        recurrentOption("returnSequences").returnSequences = on;
+        return reshapeLast();
+    }
+
+    /** Makes the recurrent layer added last read the sequence in both directions and concatenate them. */
+    public Network bidirectional(boolean on) {
+        recurrentOption("bidirectional").bidirectional = on;
+        return reshapeLast();
+    }
+
+    private RecurrentLayer recurrentOption(String option) {
+        if (!(lastLayer(option) instanceof RecurrentLayer r)) {
+            throw new NetworkException(option + "(...) must follow a recurrent layer (rnn, lstm or gru), not '" + last.name() + "'");
+        }
+        return r;
+    }
+
+    /** Recomputes the output shape of the layer added last after an option changed it. */
+    private Network reshapeLast() {
+        Port p = last;
+        List<Shape> shapes = inShapes(p);
+        List<String> from = p.inputs().stream().map(Port::name).toList();
+        Port q = new Port(p.layer(), p.inputs(), p.layer().outputShape(shapes, from));
+        ports.set(ports.indexOf(p), q);
+        last = q;
+        return this;
+    }
 
     /** Renames the layer added last (its parameters become {@code NAME.weight}, {@code NAME.bias}). */
     public Network name(String layerName) {

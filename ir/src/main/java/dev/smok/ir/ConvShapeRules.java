@@ -123,17 +123,6 @@ final class ConvShapeRules {
         return s0.with(axis, total);
     }
 
-    /** slice(x) {axis, begin, end}: elements begin..end-1 along the axis. */
-    static Shape slice(Op op, List<Value> in, Attrs a) {
-        Shape x = in.get(0).shape();
-        int axis = x.normalizeAxes(new int[] {a.i("axis")})[0];
-        int begin = a.i("begin"), end = a.i("end");
-        if (begin < 0 || end > x.dim(axis) || begin >= end) {
-            throw ShapeRules.mismatch(op, in, "slice " + begin + ".." + end + " is outside axis " + axis);
-        }
-        return x.with(axis, end - begin);
-    }
-
     /** dropout(x, step [1]) -> x's shape. */
     static Shape dropout(Op op, List<Value> in, Attrs a) {
         if (!in.get(1).shape().equals(Shape.of(1))) throw ShapeRules.mismatch(op, in, "the step counter must have shape [1]");

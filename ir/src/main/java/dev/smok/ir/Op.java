@@ -51,6 +51,10 @@ public enum Op {
     TRANSPOSE("transpose", 1, INJECTIVE, ShapeRules::transpose, Derivatives::transpose),
     /** Integer labels [N] to one-hot rows [N, classes]. */
     ONE_HOT("one_hot", 1, INJECTIVE, ShapeRules::oneHot, Derivatives::none),
+    /** The entries start .. start+size-1 of one axis (attrs axis, start, size). */
+    SLICE("slice", 1, INJECTIVE, Slicing::sliceShape, Slicing::sliceVjp),
+    /** Zero padding along one axis to length dim, x placed at start (attrs axis, start, dim); undoes slice. */
+    PAD("pad", 1, INJECTIVE, Slicing::padShape, Slicing::padVjp),
 
     // ---- losses (mean over the batch, scalar result)
     MSE_LOSS("mse_loss", 2, REDUCTION, ShapeRules::loss, Derivatives::mseLoss),
@@ -69,8 +73,6 @@ public enum Op {
     GLOBAL_AVG_POOL("global_avg_pool", 1, REDUCTION, ConvShapeRules::globalPool, ConvDerivatives::globalAvgPool),
     /** Concatenation along {axis} (default 1, channels); variadic. */
     CONCAT("concat", -1, INJECTIVE, ConvShapeRules::concat, ConvDerivatives::concat),
-    /** Elements begin..end-1 along {axis}; the gradient of concat. */
-    SLICE("slice", 1, INJECTIVE, ConvShapeRules::slice, Derivatives::none),
     /**
      * (x, step [1]) {p, seed}: x·mask/(1−p) with the mask of {@link DropoutMask} for this seed and
      * step; training graphs only (inference graphs omit it), the step counter is a state.
@@ -131,7 +133,14 @@ public enum Op {
      */
     CTC_LOSS("ctc_loss", 2, REDUCTION, ShapeRules::ctc, Derivatives::ctc),
     /** (logits, labels, g): gradient of ctc_loss with respect to the logits. */
-    CTC_GRAD("ctc_grad", 3, REDUCTION, ShapeRules::first, Derivatives::none);
+    CTC_GRAD("ctc_grad", 3, REDUCTION, ShapeRules::first, Derivatives::none),
+
+    // ---- control flow
+    /**
+     * A loop over time steps whose body is a graph (attribute body): sequences sliced along axis
+     * 0, carries threaded from step to step, loop invariants. See {@link Scan} for the semantics.
+     */
+    SCAN("scan", -1, OPAQUE, Scan::shape, ScanGradient::vjp);
 
     /** Output shape from input values and attributes; throws {@link IrException} on a mismatch. */
     @FunctionalInterface

@@ -33,7 +33,7 @@ class ConvIrTest {
         Value ap = b.op(Op.AVG_POOL, Attrs.of("kernel", p(3, 3), "stride", p(2, 2), "padding", p(1, 1), "count_include_pad", false), bi);
         Value cat = b.op(Op.CONCAT, mp, ap, mp);
         Value d = b.op(Op.DROPOUT, Attrs.of("p", 0.25f, "seed", 7), cat, step);
-        Value sl = b.op(Op.SLICE, Attrs.of("axis", 1, "begin", 2, "end", 9), d);
+        Value sl = b.op(Op.SLICE, Attrs.of("axis", 1, "start", 2, "size", 7), d);
         b.output("y", b.op(Op.GLOBAL_AVG_POOL, sl));
         return b.build();
     }

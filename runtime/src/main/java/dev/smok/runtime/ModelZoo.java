@@ -1,7 +1,9 @@
 package dev.smok.runtime;
 
 import dev.smok.frontend.Network;
+import dev.smok.frontend.RecurrentCell;
 import dev.smok.frontend.models.Perceptrons;
+import dev.smok.frontend.models.Recurrent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,10 @@ public final class ModelZoo {
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
         MODELS.put("mlp", new Entry(Perceptrons::mlp, 1e-3f));
+        MODELS.put("rnn", new Entry(Recurrent::rnn, 1e-3f));
+        MODELS.put("lstm", new Entry(Recurrent::lstm, 2e-3f));
+        MODELS.put("adding-rnn", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.RNN, 32), 1e-3f));
+        MODELS.put("adding-lstm", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.LSTM, 32), 1e-2f));
     }
 
     /** The Adam learning rate a built-in model trains well with (1e-3 for scripts). */

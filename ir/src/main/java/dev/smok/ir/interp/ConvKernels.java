@@ -175,14 +175,4 @@ final class ConvKernels {
         }
         return y;
     }
-
-    static double[] slice(Node n, double[] x) {
-        Shape xs = n.in(0).shape();
-        int axis = xs.normalizeAxes(new int[] {n.attrs().i("axis")})[0];
-        int outer = xs.size(0, axis), inner = xs.size(axis + 1, xs.rank());
-        int begin = n.attrs().i("begin"), block = (n.attrs().i("end") - begin) * inner;
-        double[] y = new double[outer * block];
-        for (int r = 0; r < outer; r++) System.arraycopy(x, (r * xs.dim(axis) + begin) * inner, y, r * block, block);
-        return y;
-    }
 }

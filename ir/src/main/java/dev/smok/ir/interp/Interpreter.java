@@ -113,7 +113,6 @@ public final class Interpreter {
             case AVG_POOL_GRAD -> ConvKernels.avgPoolGrad(n, in[0]);
             case GLOBAL_AVG_POOL -> ConvKernels.globalAvgPool(n, in[0]);
             case CONCAT -> ConvKernels.concat(n, in);
-            case SLICE -> ConvKernels.slice(n, in[0]);
             case DROPOUT -> NormKernels.dropout(n, in[0], in[1][0]);
             case BATCH_NORM -> NormKernels.batchNorm(n, in[0], in[1], in[2], in[3], in[4]);
             case BATCH_NORM_TRAIN -> NormKernels.batchNormTrain(n, in[0], in[1], in[2]);
@@ -121,6 +120,9 @@ public final class Interpreter {
             case BATCH_NORM_GAMMA_GRAD -> NormKernels.batchNormGammaGrad(n, in[0], in[1]);
             case LRN -> NormKernels.lrn(n, in[0]);
             case LRN_GRAD -> NormKernels.lrnGrad(n, in[0], in[1]);
+            case SLICE -> ScanKernel.slice(n, in[0]);
+            case PAD -> ScanKernel.pad(n, in[0]);
+            case SCAN -> ScanKernel.scan(n, in);
             default -> throw new IrException("the interpreter has no kernel for " + n.op().text());
         };
     }
