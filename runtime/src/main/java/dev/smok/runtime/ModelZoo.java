@@ -1,6 +1,7 @@
 package dev.smok.runtime;
 
 import dev.smok.frontend.Network;
+import dev.smok.frontend.models.Autoencoders;
 import dev.smok.frontend.models.Perceptrons;
 
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ public final class ModelZoo {
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
         MODELS.put("mlp", new Entry(Perceptrons::mlp, 1e-3f));
+        MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 3e-3f));
     }
 
     /** The Adam learning rate a built-in model trains well with (1e-3 for scripts). */
