@@ -22,7 +22,7 @@ public final class ModelZoo {
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
         MODELS.put("mlp", new Entry(Perceptrons::mlp, 1e-3f));
-        MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 3e-3f));
+        MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 5e-3f));
     }
 
     /** The Adam learning rate a built-in model trains well with (1e-3 for scripts). */
