@@ -66,7 +66,12 @@ public final class FusionPlan {
     }
 
     /** The plan of {@code g}. */
-    public static FusionPlan of(Graph g) {
+    public static FusionPlan of(Graph g) { return plan(g, true); }
+
+    /** One kernel per node (constants excepted): what a backend without fusion runs, for comparisons. */
+    public static FusionPlan unfused(Graph g) { return plan(g, false); }
+
+    private static FusionPlan plan(Graph g, boolean fuse) {
         Map<Value, Integer> uses = g.useCounts();
         Map<Value, List<Node>> consumers = new IdentityHashMap<>();
         Map<Node, Integer> index = new IdentityHashMap<>();
@@ -80,7 +85,7 @@ public final class FusionPlan {
         for (Node n : g.nodes()) {
             if (byNode.containsKey(n) || n.op() == Op.CONSTANT) continue;
             List<Node> members = new ArrayList<>(List.of(n));
-            if (startsChain(n.op().kind())) {
+            if (fuse && startsChain(n.op().kind())) {
                 Node cur = n;
                 while (true) {
                     List<Node> cs = consumers.getOrDefault(cur.out(), List.of());
