@@ -14,13 +14,20 @@ import java.util.Map;
 public final class Lowering {
     private final GraphBuilder builder;
     private final Map<String, Value> params;
+    private final Map<String, String> shared;
     private final boolean training;
     private final Map<String, Value> states = new HashMap<>();
     private long seed = 1;
 
     Lowering(GraphBuilder builder, Map<String, Value> params, boolean training) {
+        this(builder, params, Map.of(), training);
+    }
+
+    /** @param shared tied parameter names to the name of the parameter they reuse */
+    Lowering(GraphBuilder builder, Map<String, Value> params, Map<String, String> shared, boolean training) {
         this.builder = builder;
         this.params = params;
+        this.shared = shared;
         this.training = training;
     }
 
@@ -37,9 +44,12 @@ public final class Lowering {
     }
     public boolean training() { return training; }
 
-    /** The graph value of a declared parameter, by full name. */
+    /**
+     * The graph value of a declared parameter, by full name; a tied parameter's name resolves
+     * to the value of the parameter it shares, so both layers read the same graph input.
+     */
     public Value param(String name) {
-        Value v = params.get(name);
+        Value v = params.get(shared.getOrDefault(name, name));
         if (v == null) throw new IllegalStateException("parameter '" + name + "' was not declared");
         return v;
     }

@@ -194,6 +194,56 @@ public final class Network {
         return this;
     }
 
+    /**
+     * A dense layer tied to the dense layer named {@code encoder}: as many units as the
+     * encoder has inputs, reading the encoder's weight transposed (own bias, shared weight).
+     * Same as {@code dense(inputsOfEncoder).tiedTo(encoder)}.
+     */
+    public Network denseTied(String encoder) {
+        Dense e = denseNamed(encoder, "denseTied");
+        return dense(portOf(e).inputs().get(0).shape().dim(0)).tiedTo(encoder);
+    }
+
+    /**
+     * Ties the dense layer added last to the earlier dense layer named {@code encoder}: the
+     * decoder computes y = x·W + b with the encoder's weight W [units_e, inputs_e], so its own
+     * input size must be units_e and its units inputs_e. The weight is one parameter read
+     * twice (counted once by {@link #paramCount()}); each layer keeps its own bias.
+     */
+    public Network tiedTo(String encoder) {
+        if (!(lastLayer("tiedTo") instanceof Dense d)) {
+            throw new NetworkException("tiedTo(\"" + encoder + "\") must follow a dense layer, not " + last.layer().type().toLowerCase()
+                    + " '" + last.name() + "'");
+        }
+        Dense e = denseNamed(encoder, "tiedTo");
+        if (e == d) throw d.error("cannot be tied to itself");
+        if (e.tiedTo != null) throw d.error("cannot be tied to '" + encoder + "', which is itself tied to '" + e.tiedTo.name + "'");
+        int eIn = portOf(e).inputs().get(0).shape().dim(0), eUnits = e.units;
+        int dIn = last.inputs().get(0).shape().dim(0);
+        if (dIn != eUnits || d.units != eIn) {
+            throw d.error("cannot be tied to '" + encoder + "': it maps " + dIn + " to " + d.units + " values but the transpose of '"
+                    + encoder + "' maps " + eUnits + " to " + eIn + "; use dense(" + eIn + ") after a layer of " + eUnits + " values");
+        }
+        d.tiedTo = e;
+        return this;
+    }
+
+    private Dense denseNamed(String layerName, String option) {
+        for (Port p : ports) {
+            if (p.layer().name().equals(layerName)) {
+                if (p.layer() instanceof Dense d) return d;
+                throw new NetworkException(option + "(\"" + layerName + "\"): layer '" + layerName + "' is a "
+                        + p.layer().type().toLowerCase() + ", not a dense layer");
+            }
+        }
+        throw new NetworkException(option + "(\"" + layerName + "\"): network '" + name + "' has no layer named '" + layerName + "'");
+    }
+
+    private Port portOf(Layer l) {
+        for (Port p : ports) if (p.layer() == l) return p;
+        throw new IllegalStateException("layer " + l.name() + " is not in network " + name);
+    }
+
     /** Renames the layer added last (its parameters become {@code NAME.weight}, {@code NAME.bias}). */
     public Network name(String layerName) {
         Layer l = lastLayer("name");
@@ -292,7 +342,11 @@ public final class Network {
         Value x = b.input("x", batched(batch, input.shape()));
         Map<String, Value> params = new LinkedHashMap<>();
         for (ParamSpec s : params()) params.put(s.name(), b.input(s.name(), s.shape(), DType.F32, Role.PARAM));
-        Lowering ctx = new Lowering(b, params, training).seed(seed);
+        Map<String, String> shared = new HashMap<>();
+        for (Port p : ports) {
+            for (ParamSpec s : p.layer().params(inShapes(p))) if (s.sharedWith() != null) shared.put(s.name(), s.sharedWith());
+        }
+        Lowering ctx = new Lowering(b, params, shared, training).seed(seed);
         Map<Port, Value> vals = new IdentityHashMap<>();
         vals.put(input, x);
         for (Port p : ports) {

@@ -9,9 +9,8 @@ import dev.smok.ir.Input;
 import dev.smok.ir.IrPrinter;
 import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
-import dev.smok.optimizer.Autodiff;
-import dev.smok.optimizer.DeadCodeElimination;
 import dev.smok.optimizer.Pipeline;
+import dev.smok.optimizer.Pipelines;
 import dev.smok.runtime.data.Dataset;
 
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,13 +55,19 @@ public final class Model implements AutoCloseable {
 
     /** The training-step pipeline: autodiff, then the standard passes, less the disabled ones. */
     public Pipeline trainingPipeline() {
-        return without(Pipeline.of(new Autodiff(options.optimizer, options.exposeGradients), new DeadCodeElimination()));
+        return without(Pipelines.training(options.optimizer, options.exposeGradients));
     }
 
-    /** The inference pipeline, less the disabled passes. */
-    public Pipeline inferencePipeline() { return without(Pipeline.of(new DeadCodeElimination())); }
+    /** The inference pipeline ({@link Pipelines#inference()}), less the disabled passes. */
+    public Pipeline inferencePipeline() { return without(Pipelines.inference()); }
 
     private Pipeline without(Pipeline p) {
+        List<String> known = Pipelines.training(options.optimizer, false).names();
+        for (String name : options.disabledPasses) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("no pass named '" + name + "' to turn off (passes: " + String.join(", ", known) + ")");
+            }
+        }
         for (String name : options.disabledPasses) {
             if (p.names().contains(name)) p = p.without(name);
         }

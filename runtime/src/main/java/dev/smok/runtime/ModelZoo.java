@@ -2,6 +2,7 @@ package dev.smok.runtime;
 
 import dev.smok.frontend.Network;
 import dev.smok.frontend.RecurrentCell;
+import dev.smok.frontend.models.Autoencoders;
 import dev.smok.frontend.models.Perceptrons;
 import dev.smok.frontend.models.Recurrent;
 
@@ -27,6 +28,7 @@ public final class ModelZoo {
         MODELS.put("lstm", new Entry(Recurrent::lstm, 2e-3f));
         MODELS.put("adding-rnn", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.RNN, 32), 1e-3f));
         MODELS.put("adding-lstm", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.LSTM, 32), 1e-2f));
+        MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 5e-3f));
     }
 
     /** The Adam learning rate a built-in model trains well with (1e-3 for scripts). */

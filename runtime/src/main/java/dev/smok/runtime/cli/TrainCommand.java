@@ -79,7 +79,12 @@ class TrainCommand implements Callable<Integer> {
         try (Model m = Smok.compile(net, opts)) {
             Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
             Trainer.EpochStats last = h.last();
-            System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
+            if (m.loss().usesLabels()) {
+                System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
+            } else { // regression / reconstruction: no classes to count, the loss is the measure
+                System.out.printf("%s loss %.5f (epoch 1: %.5f), %,.0f images/s, compile %.0f ms%n", m.loss().name().toLowerCase().replace('_', ' '),
+                        last.loss(), h.epochs().get(0).loss(), last.imagesPerSecond(), h.compileMillis());
+            }
             if (report != null) {
                 writeReport(net, h, m);
                 System.out.println("report written to " + report);
@@ -107,6 +112,8 @@ class TrainCommand implements Callable<Integer> {
         r.put("optimizer", optimizer);
         r.put("seed", seed);
         r.put("compile_ms", h.compileMillis());
+        r.put("loss_kind", m.loss().name().toLowerCase());
+        r.put("final_loss", h.last().loss());
         r.put("test_accuracy", h.last().testAccuracy());
         List<Object> epochsOut = new ArrayList<>();
         for (Trainer.EpochStats e : h.epochs()) {
