@@ -110,7 +110,7 @@ public final class Model implements AutoCloseable {
     private void activate(Executable exe) {
         if (owner != null && owner != exe) copyShared(owner, exe);
         owner = exe;
-        pending = null;
+        if (train != null && infer != null) pending = null; // else kept: states for the one not compiled yet
     }
 
     private static void copyShared(Executable from, Executable to) {
