@@ -88,7 +88,7 @@ public final class ScriptRunner {
                 throw new ScriptException(where + ": " + type.substring(type.lastIndexOf('.') + 1) + msg);
             }
             if (e.status() == Snippet.Status.REJECTED) {
-                String why = shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("rejected");
+                String why = shell.diagnostics(e.snippet()).filter(jdk.jshell.Diag::isError).map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("rejected");
                 throw new ScriptException(where + ": " + why.lines().findFirst().orElse(why) + " in: " + source.strip().lines().findFirst().orElse(""));
             }
         }
