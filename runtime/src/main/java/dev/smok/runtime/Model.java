@@ -116,7 +116,7 @@ public final class Model implements AutoCloseable {
     private void activate(Executable exe) {
         if (owner != null && owner != exe) copyShared(owner, exe);
         owner = exe;
-        pending = null;
+        if (train != null && infer != null) pending = null; // else kept: states for the one not compiled yet
     }
 
     private static void copyShared(Executable from, Executable to) {
@@ -205,7 +205,44 @@ public final class Model implements AutoCloseable {
         for (Input in : owner.graph().inputs()) {
             if (in.role() != Role.INPUT) m.put(in.name(), owner.buffer(in.name()).copy());
         }
+        // states only the other executable has (optimizer slots while inference ran last)
+        for (Executable other : new Executable[] {train, infer}) {
+            if (other == null || other == owner) continue;
+            for (Input in : other.graph().inputs()) {
+                if (in.role() != Role.INPUT && !m.containsKey(in.name())) m.put(in.name(), other.buffer(in.name()).copy());
+            }
+        }
+        if (pending != null) pending.forEach((k, v) -> m.putIfAbsent(k, v.copy()));
         return m;
+    }
+
+    /**
+     * Sets parameters and states (optimizer slots such as {@code PARAM@m}, {@code PARAM@v},
+     * {@code PARAM@velocity}, {@code @step}) from {@code tensors}, for example a checkpoint read by
+     * {@link dev.smok.runtime.io.Checkpoints}. Every parameter of the network must be present with
+     * its exact shape; a slot is accepted when it belongs to a parameter (same shape) or is
+     * {@code @step}, and is used when the training step has that slot (slots of another
+     * optimizer are ignored); absent slots keep their current values. Nothing is changed when
+     * validation fails.
+     *
+     * @throws dev.smok.runtime.io.CheckpointException naming the tensor, the expected and the found shape
+     */
+    public void load(Map<String, Tensor> tensors) {
+        dev.smok.runtime.io.Checkpoints.validate(network, tensors);
+        Map<String, Tensor> rest = new LinkedHashMap<>(tensors);
+        for (Executable exe : new Executable[] {train, infer}) {
+            if (exe == null) continue;
+            for (var e : tensors.entrySet()) {
+                if (exe.graph().input(e.getKey()) != null) {
+                    exe.buffer(e.getKey()).copyFrom(e.getValue());
+                    rest.remove(e.getKey());
+                }
+            }
+        }
+        if (pending == null && !rest.isEmpty()) pending = new LinkedHashMap<>();
+        if (pending != null) { // for executables not compiled yet
+            tensors.forEach((k, v) -> { if (rest.containsKey(k) || pending.containsKey(k)) pending.put(k, v.copy()); });
+        }
     }
 
     /** Just the trainable parameters, by name. */

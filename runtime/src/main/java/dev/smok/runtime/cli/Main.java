@@ -23,6 +23,7 @@ public final class Main {
     /** Runs the CLI and returns its exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        SurfaceCommands.register(cl);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (verbose) e.printStackTrace();
             else cmd.getErr().println("smok: error: " + oneLine(e));

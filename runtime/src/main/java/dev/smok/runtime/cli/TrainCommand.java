@@ -10,6 +10,8 @@ import dev.smok.runtime.ProgressBar;
 import dev.smok.runtime.Smok;
 import dev.smok.runtime.Trainer;
 import dev.smok.runtime.data.Datasets;
+import dev.smok.runtime.io.Checkpoints;
+import dev.smok.runtime.plot.TrainingPlot;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +64,15 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
     Integer limit;
 
+    @Option(names = "--save", paramLabel = "FILE", description = "After training, write the parameters and optimizer state to this safetensors file (atomically).")
+    Path save;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Start from this safetensors checkpoint instead of the initializers (resumes training; optimizer state too when present).")
+    Path weights;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw loss and accuracy per epoch (train and test) to this PNG file.")
+    Path plot;
+
     /** What to print before training starts (the demo overrides it). */
     String banner() { return null; }
 
@@ -77,7 +88,16 @@ class TrainCommand implements Callable<Integer> {
         System.out.printf("training %s (%,d parameters) on %s: %,d training and %,d test images, batch %d, %s, %s backend%n",
                 net.name(), net.paramCount(), data, trainSet.count(), split.test().count(), batch, opts.optimizer(), backend);
         try (Model m = Smok.compile(net, opts)) {
+            if (weights != null) Checkpoints.load(m, weights);
             Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
+            if (save != null) {
+                Checkpoints.save(m, save);
+                System.out.println("checkpoint written to " + save);
+            }
+            if (plot != null) {
+                TrainingPlot.save(net.name(), h, plot);
+                System.out.println("plot written to " + plot);
+            }
             Trainer.EpochStats last = h.last();
             if (m.loss().usesLabels()) {
                 System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
