@@ -1,0 +1,16 @@
+package dev.smok.runtime;
+
+import dev.smok.ir.Backend;
+import dev.smok.ir.interp.InterpreterBackend;
+
+/** The backends selectable by name ({@code --backend}). An unknown name is an error, never a fallback. */
+public final class Backends {
+    private Backends() {}
+
+    public static Backend byName(String name) {
+        return switch (name) {
+            case "interpreter" -> new InterpreterBackend();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (available: interpreter)");
+        };
+    }
+}

@@ -1,0 +1,217 @@
+package dev.smok.runtime;
+
+import dev.smok.frontend.Loss;
+import dev.smok.frontend.Network;
+import dev.smok.ir.Backend;
+import dev.smok.ir.Executable;
+import dev.smok.ir.Graph;
+import dev.smok.ir.Input;
+import dev.smok.ir.IrPrinter;
+import dev.smok.ir.Role;
+import dev.smok.ir.Tensor;
+import dev.smok.optimizer.Autodiff;
+import dev.smok.optimizer.DeadCodeElimination;
+import dev.smok.optimizer.Pipeline;
+import dev.smok.runtime.data.Dataset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A compiled network: one executable for the training step (forward, backward and optimizer
+ * update in one graph) and one for inference, both at the options' batch size, compiled on first
+ * use. Parameters live in the executables; whichever ran last is authoritative and the other is
+ * brought up to date before it runs. Not thread-safe.
+ */
+public final class Model implements AutoCloseable {
+    private final Network network;
+    private final Options options;
+    private final Backend backend;
+    private final Loss loss;
+    private Executable train, infer;
+    private Executable owner; // the executable holding the newest parameters
+    private Map<String, Tensor> pending; // parameters set before any executable existed
+    private long compileNanos;
+
+    Model(Network network, Options options) {
+        this.network = network;
+        this.options = options;
+        this.backend = Backends.byName(options.backend);
+        this.loss = options.loss != null ? options.loss : network.defaultLoss();
+        this.pending = network.initialParameters();
+    }
+
+    public Network network() { return network; }
+    public Options options() { return options; }
+    public Loss loss() { return loss; }
+    public int batch() { return options.batch; }
+
+    /** Wall time spent in passes, code generation and class definition so far, in milliseconds. */
+    public double compileMillis() { return compileNanos / 1e6; }
+
+    /** The training-step pipeline: autodiff, then the standard passes, less the disabled ones. */
+    public Pipeline trainingPipeline() {
+        return without(Pipeline.of(new Autodiff(options.optimizer, options.exposeGradients), new DeadCodeElimination()));
+    }
+
+    /** The inference pipeline, less the disabled passes. */
+    public Pipeline inferencePipeline() { return without(Pipeline.of(new DeadCodeElimination())); }
+
+    private Pipeline without(Pipeline p) {
+        for (String name : options.disabledPasses) {
+            if (p.names().contains(name)) p = p.without(name);
+        }
+        return p;
+    }
+
+    /** The compiled training step (compiling it on first use). */
+    public Executable trainingExecutable() {
+        if (train == null) train = compile(network.training(options.batch, loss), trainingPipeline(), "train");
+        return train;
+    }
+
+    /** The compiled inference graph (compiling it on first use). */
+    public Executable inferenceExecutable() {
+        if (infer == null) infer = compile(network.inference(options.batch), inferencePipeline(), "infer");
+        return infer;
+    }
+
+    private Executable compile(Graph g, Pipeline pipeline, String tag) {
+        long t0 = System.nanoTime();
+        Path dump = options.dumpDir == null ? null : options.dumpDir.resolve(tag);
+        int[] index = {0};
+        if (dump != null) write(dump.resolve("00-lowered.ir"), IrPrinter.print(g));
+        Graph opt = pipeline.run(g, (name, after) -> {
+            index[0]++;
+            if (dump != null) write(dump.resolve(String.format("%02d-%s.ir", index[0], name)), IrPrinter.print(after));
+        });
+        Executable exe = backend.compile(opt, dump);
+        compileNanos += System.nanoTime() - t0;
+        if (pending != null) {
+            pending.forEach((name, t) -> { if (exe.graph().input(name) != null) exe.buffer(name).copyFrom(t); });
+        }
+        return exe;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write dump " + file, e);
+        }
+    }
+
+    /** Makes {@code exe} hold the newest parameters and states before it runs. */
+    private void activate(Executable exe) {
+        if (owner != null && owner != exe) copyShared(owner, exe);
+        owner = exe;
+        pending = null;
+    }
+
+    private static void copyShared(Executable from, Executable to) {
+        for (Input in : to.graph().inputs()) {
+            if (in.role() != Role.INPUT && from.graph().input(in.name()) != null) {
+                to.buffer(in.name()).copyFrom(from.buffer(in.name()));
+            }
+        }
+    }
+
+    /**
+     * One training step on exactly one batch. {@code x} holds batch × sample values; {@code y}
+     * holds the class labels (cross-entropy, BCE), the targets (MSE), or is ignored
+     * (reconstruction). Returns the batch's loss.
+     */
+    public float trainStep(float[] x, float[] y) {
+        Executable exe = trainingExecutable();
+        activate(exe);
+        exe.buffer("x").copyFrom(x, 0);
+        feedTargets(exe, y);
+        exe.run();
+        return exe.buffer("loss").get(0);
+    }
+
+    void feedTargets(Executable exe, float[] y) {
+        if (loss.usesLabels()) exe.buffer("labels").copyFrom(y, 0);
+        else if (loss == Loss.MSE) exe.buffer("targets").copyFrom(y, 0);
+    }
+
+    /** Runs the training executable on the batch already written into its buffers. */
+    float runTrainingStep() {
+        Executable exe = trainingExecutable();
+        activate(exe);
+        exe.run();
+        return exe.buffer("loss").get(0);
+    }
+
+    /** Runs inference on the batch already written into the inference buffer "x"; returns "y". */
+    Tensor runInference() {
+        Executable exe = inferenceExecutable();
+        activate(exe);
+        exe.run();
+        return exe.buffer("y");
+    }
+
+    /**
+     * The network's outputs for {@code n} samples stored row-major in {@code x}; any {@code n}
+     * (the last partial batch is padded).
+     */
+    public float[] predict(float[] x, int n) {
+        int in = network.inputShape().size(), out = network.outputShape().size();
+        float[] result = new float[n * out];
+        Tensor xb = inferenceExecutable().buffer("x");
+        for (int start = 0; start < n; start += options.batch) {
+            int rows = Math.min(options.batch, n - start);
+            System.arraycopy(x, start * in, xb.data(), xb.offset(), rows * in);
+            java.util.Arrays.fill(xb.data(), xb.offset() + rows * in, xb.offset() + options.batch * in, 0f);
+            Tensor y = runInference();
+            System.arraycopy(y.data(), y.offset(), result, start * out, rows * out);
+        }
+        return result;
+    }
+
+    /** Fraction of samples whose highest output is their label. */
+    public double accuracy(Dataset d) {
+        float[] y = predict(d.x(), d.count());
+        int classes = network.outputShape().size(), correct = 0;
+        for (int i = 0; i < d.count(); i++) if (argmax(y, i * classes, classes) == (int) d.labels()[i]) correct++;
+        return (double) correct / d.count();
+    }
+
+    static int argmax(float[] v, int off, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) if (v[off + j] > v[off + best]) best = j;
+        return best;
+    }
+
+    /** Copies of the current parameters (and states such as optimizer slots), by name. */
+    public Map<String, Tensor> state() {
+        if (owner == null) {
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            pending.forEach((k, v) -> m.put(k, v.copy()));
+            return m;
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Input in : owner.graph().inputs()) {
+            if (in.role() != Role.INPUT) m.put(in.name(), owner.buffer(in.name()).copy());
+        }
+        return m;
+    }
+
+    /** Just the trainable parameters, by name. */
+    public Map<String, Tensor> parameters() {
+        Map<String, Tensor> all = state();
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (var s : network.params()) m.put(s.name(), all.get(s.name()));
+        return m;
+    }
+
+    @Override public void close() {
+        if (train != null) train.close();
+        if (infer != null) infer.close();
+    }
+}

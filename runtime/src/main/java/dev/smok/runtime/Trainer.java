@@ -1,0 +1,86 @@
+package dev.smok.runtime;
+
+import dev.smok.ir.Executable;
+import dev.smok.ir.Tensor;
+import dev.smok.runtime.data.DataException;
+import dev.smok.runtime.data.Dataset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The training loop: epochs of shuffled mini-batches (a seeded Fisher-Yates shuffle per
+ * epoch), a test-set evaluation after each epoch, and progress on the console. A trailing
+ * partial batch is dropped (the executable's batch size is a compile-time constant); every
+ * sample still takes part in later epochs because the shuffle changes.
+ */
+public final class Trainer {
+    private Trainer() {}
+
+    /** One epoch's numbers. */
+    public record EpochStats(int epoch, double loss, double trainAccuracy, double testAccuracy, double seconds, double imagesPerSecond) {}
+
+    /** Every epoch's numbers, and the compile time. */
+    public record History(List<EpochStats> epochs, double compileMillis) {
+        public EpochStats last() { return epochs.get(epochs.size() - 1); }
+    }
+
+    public static History fit(Model model, Dataset train, Dataset test, int epochs, ProgressBar progress) {
+        int batch = model.batch();
+        if (!train.sampleShape().equals(model.network().inputShape())) {
+            throw new DataException("network '" + model.network().name() + "' takes samples of " + model.network().inputShape().pretty()
+                    + " but data set '" + train.name() + "' has " + train.sampleShape().pretty());
+        }
+        if (train.count() < batch) {
+            throw new DataException("data set '" + train.name() + "' has " + train.count() + " samples, fewer than one batch of " + batch);
+        }
+        if (model.loss().usesLabels() && train.classes() > model.network().outputShape().size()) {
+            throw new DataException("data set '" + train.name() + "' has " + train.classes() + " classes but network '"
+                    + model.network().name() + "' outputs " + model.network().outputShape().pretty());
+        }
+        Executable exe = model.trainingExecutable();
+        Tensor x = exe.buffer("x");
+        Tensor labels = model.loss().usesLabels() ? exe.buffer("labels") : null;
+        Tensor y = exe.buffer("y");
+        int in = train.sampleSize(), classes = y.shape().dim(1), steps = train.count() / batch;
+        int[] order = new int[train.count()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        SplittableRandom random = new SplittableRandom(model.options().seed());
+        List<EpochStats> history = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1), t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            double lossSum = 0;
+            int correct = 0;
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                for (int r = 0; r < batch; r++) {
+                    int k = order[s * batch + r];
+                    System.arraycopy(train.x(), k * in, x.data(), x.offset() + r * in, in);
+                    if (labels != null) labels.set(r, train.labels()[k]);
+                }
+                lossSum += model.runTrainingStep();
+                if (labels != null) {
+                    for (int r = 0; r < batch; r++) {
+                        if (Model.argmax(y.data(), y.offset() + r * classes, classes) == (int) labels.get(r)) correct++;
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.update(epoch, epochs, (s + 1) * batch, steps * batch, lossSum / (s + 1), (s + 1) * batch / seconds);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double testAcc = test != null && model.loss().usesLabels() ? model.accuracy(test) : Double.NaN;
+            EpochStats st = new EpochStats(epoch, lossSum / steps, labels != null ? (double) correct / (steps * batch) : Double.NaN,
+                    testAcc, seconds, steps * batch / seconds);
+            history.add(st);
+            progress.epochDone(String.format("epoch %d/%d  loss %.4f%s%s  %.1f s  %,.0f img/s", epoch, epochs, st.loss(),
+                    Double.isNaN(st.trainAccuracy()) ? "" : String.format("  train acc %.4f", st.trainAccuracy()),
+                    Double.isNaN(testAcc) ? "" : String.format("  test acc %.4f", testAcc), seconds, st.imagesPerSecond()));
+        }
+        return new History(history, model.compileMillis());
+    }
+}

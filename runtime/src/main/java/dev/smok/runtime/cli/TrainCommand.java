@@ -1,0 +1,129 @@
+package dev.smok.runtime.cli;
+
+import dev.smok.frontend.Network;
+import dev.smok.optimizer.OptimizerSpec;
+import dev.smok.runtime.Json;
+import dev.smok.runtime.Model;
+import dev.smok.runtime.ModelZoo;
+import dev.smok.runtime.Options;
+import dev.smok.runtime.ProgressBar;
+import dev.smok.runtime.Smok;
+import dev.smok.runtime.Trainer;
+import dev.smok.runtime.data.Datasets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and report its test accuracy.")
+class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A built-in model name or a .jsh script.")
+    String model;
+
+    @Option(names = "--data", defaultValue = "mnist-sample", description = "mnist-sample (bundled), fashion-mnist, or a folder of IDX files. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum or adam. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", description = "Learning rate. Default: the model's Adam rate (0.001 for most), 0.05 for sgd and momentum.")
+    Float lr;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization and shuffling. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or interpreter. Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--report", description = "Write a JSON report here.")
+    Path report;
+
+    @Option(names = "--dump", description = "Write the IR after each pass and the generated code to this folder.")
+    Path dump;
+
+    @Option(names = "--passes", split = ",", description = "Passes to turn off, e.g. --passes=-dce (names with a leading '-').")
+    List<String> passes = new ArrayList<>();
+
+    @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
+    Integer limit;
+
+    /** What to print before training starts (the demo overrides it). */
+    String banner() { return null; }
+
+    @Override public Integer call() throws IOException {
+        Network net = ModelZoo.load(model).seed(seed);
+        float rate = lr != null ? lr : optimizer.equals("adam") ? ModelZoo.adamLearningRate(model) : 0.05f;
+        Options opts = new Options().batch(batch).backend(backend).seed(seed).optimizer(OptimizerSpec.named(optimizer, rate))
+                .dump(dump).disablePasses(disabled());
+        Datasets.Split split = Datasets.load(data);
+        var trainSet = limit != null ? split.train().head(limit) : split.train();
+        String b = banner();
+        if (b != null) System.out.println(b);
+        System.out.printf("training %s (%,d parameters) on %s: %,d training and %,d test images, batch %d, %s, %s backend%n",
+                net.name(), net.paramCount(), data, trainSet.count(), split.test().count(), batch, opts.optimizer(), backend);
+        try (Model m = Smok.compile(net, opts)) {
+            Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
+            Trainer.EpochStats last = h.last();
+            System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
+            if (report != null) {
+                writeReport(net, h, m);
+                System.out.println("report written to " + report);
+            }
+        }
+        return 0;
+    }
+
+    List<String> disabled() {
+        List<String> off = new ArrayList<>();
+        for (String p : passes) {
+            if (!p.startsWith("-")) throw new IllegalArgumentException("--passes takes names to turn off with a leading '-', e.g. --passes=-dce; got '" + p + "'");
+            off.add(p.substring(1));
+        }
+        return off;
+    }
+
+    private void writeReport(Network net, Trainer.History h, Model m) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", net.name());
+        r.put("params", net.paramCount());
+        r.put("data", data);
+        r.put("backend", backend);
+        r.put("batch", batch);
+        r.put("optimizer", optimizer);
+        r.put("seed", seed);
+        r.put("compile_ms", h.compileMillis());
+        r.put("test_accuracy", h.last().testAccuracy());
+        List<Object> epochsOut = new ArrayList<>();
+        for (Trainer.EpochStats e : h.epochs()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("epoch", e.epoch());
+            o.put("loss", e.loss());
+            o.put("train_accuracy", e.trainAccuracy());
+            o.put("test_accuracy", e.testAccuracy());
+            o.put("seconds", e.seconds());
+            o.put("images_per_second", e.imagesPerSecond());
+            epochsOut.add(o);
+        }
+        r.put("epochs", epochsOut);
+        Path parent = report.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".report", ".tmp");
+        Files.writeString(tmp, Json.write(r));
+        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}
