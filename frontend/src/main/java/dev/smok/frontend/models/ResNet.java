@@ -95,6 +95,13 @@ public final class ResNet {
         return net.globalAvgPool().name("avgpool").dense(o.classes()).name("fc").softmax();
     }
 
+    /** The names of the blocks of a network with these stage depths ({@code layer1.0}, …), the names {@link ZooOptions#skip} takes. */
+    public static List<String> blockNames(int[] depths) {
+        List<String> names = new ArrayList<>();
+        for (int stage = 0; stage < depths.length; stage++) for (int i = 0; i < depths[stage]; i++) names.add("layer" + (stage + 1) + "." + i);
+        return names;
+    }
+
     /**
      * torchvision's {@code BasicBlock} on the current output: conv 3×3 (stride) – BN – ReLU –
      * conv 3×3 – BN, plus the shortcut, then ReLU. Layers are named {@code PREFIX.conv1},

@@ -65,6 +65,22 @@ public final class Vgg {
     public static Network vgg19(ZooOptions o) { return build("vgg19", E, false, Head.VGG, o); }
 
     /**
+     * The convolutions of {@link #build}'s network that {@link ZooOptions#skip} may name: those
+     * that keep their channels ({@code features.N}, in order), for an input of {@code channels}.
+     */
+    public static List<String> deletableLayers(int[] config, boolean batchNorm, int channels) {
+        List<String> names = new ArrayList<>();
+        int index = 0, c = channels;
+        for (int filters : config) {
+            if (filters == M) { index++; continue; }
+            if (filters == c) names.add("features." + index);
+            c = filters;
+            index += batchNorm ? 3 : 2;
+        }
+        return names;
+    }
+
+    /**
      * A VGG-style network: for each entry of {@code config}, a 3×3 convolution with that many
      * filters (padding 1, bias; then batch norm if {@code batchNorm}; then ReLU) or, for
      * {@link #M}, a 2×2 max-pool; then the {@code head}. Module indices count as torchvision's

@@ -161,5 +161,7 @@ class ZooTest {
         // features.0 conv, .1 BN, .2 ReLU, .3 conv, .4 BN, .5 ReLU, .6 pool, .7 conv (16→32)
         NetworkException e = assertThrows(NetworkException.class, () -> Vgg.build("plain", config, true, Vgg.Head.GLOBAL_POOL, o.skip("features.7")));
         assertTrue(e.getMessage().contains("turns 16 channels into 32"), e.getMessage());
+        assertEquals(java.util.List.of("features.3", "features.10"), Vgg.deletableLayers(config, true, 1));
+        assertEquals(java.util.List.of("layer1.0", "layer1.1", "layer2.0"), ResNet.blockNames(new int[] {2, 1}));
     }
 }
