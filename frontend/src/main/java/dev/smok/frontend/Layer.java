@@ -37,7 +37,12 @@ public abstract class Layer {
      */
     public List<ParamSpec> states(List<Shape> in) { return List.of(); }
 
-    /** Multiply-accumulates per sample (0 for layers that do no arithmetic worth counting). */
+    /**
+     * Multiply-accumulates per sample of the forward pass. Only weight layers count, as in
+     * torchvision's and fvcore's tables: a convolution gives out_channels·H_out·W_out ·
+     * (in_channels/groups)·kh·kw, a dense layer inputs·units; biases, batch norm, activations,
+     * pooling, normalization, dropout, residual additions and concatenation give 0 (the default).
+     */
     public long macs(List<Shape> in, Shape out) { return 0; }
 
     /** Adds this layer's ops to the graph being lowered. */

@@ -40,7 +40,8 @@ public final class Merge extends Layer {
         return kind == Kind.ADD ? first : first.with(0, channels);
     }
 
-    @Override public long macs(List<Shape> in, Shape out) { return kind == Kind.ADD ? (long) (in.size() - 1) * out.size() : 0; }
+    /** 0: additions are not multiply-accumulates (see {@link Layer#macs}). */
+    @Override public long macs(List<Shape> in, Shape out) { return 0; }
 
     @Override public Value lower(Lowering ctx, List<Value> in) {
         if (kind == Kind.CONCAT) return ctx.b().op(Op.CONCAT, in.toArray(Value[]::new));

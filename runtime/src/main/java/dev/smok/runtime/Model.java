@@ -43,6 +43,7 @@ public final class Model implements AutoCloseable {
         this.backend = Backends.byName(options.backend);
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
+        this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
     }
 
     public Network network() { return network; }
@@ -251,6 +252,45 @@ public final class Model implements AutoCloseable {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (var s : network.params()) m.put(s.name(), all.get(s.name()));
         return m;
+    }
+
+    // ---- setting trained values (the zoo's lesion studies; checkpoint loading may build on it) ----
+
+    /**
+     * Sets this model's parameters and states (batch-norm running statistics) from
+     * {@code values}, by name: every parameter of the network must be present with its shape,
+     * states are set where present, and entries that name nothing in this network (the
+     * parameters of a left-out block, optimizer slots) are ignored. So a network built with
+     * {@code ZooOptions.skip} takes the values of the trained full network:
+     * {@code lesioned.setParameters(full.state())}. Optimizer slots of this model are kept.
+     *
+     * @throws IllegalArgumentException naming the missing parameter or the mismatched shapes
+     */
+    public void setParameters(Map<String, Tensor> values) {
+        Map<String, Tensor> chosen = new LinkedHashMap<>();
+        for (var s : network.params()) {
+            Tensor t = values.get(s.name());
+            if (t == null) throw new IllegalArgumentException("no value for parameter '" + s.name() + "' " + s.shape().pretty() + " of " + network.name());
+            chosen.put(s.name(), t);
+        }
+        for (var s : network.states()) if (values.containsKey(s.name())) chosen.put(s.name(), values.get(s.name()));
+        Map<String, dev.smok.ir.Shape> shapes = new LinkedHashMap<>();
+        for (var s : network.params()) shapes.put(s.name(), s.shape());
+        for (var s : network.states()) shapes.put(s.name(), s.shape());
+        chosen.forEach((name, t) -> {
+            if (!t.shape().equals(shapes.get(name))) {
+                throw new IllegalArgumentException("'" + name + "' of " + network.name() + " has shape " + shapes.get(name).pretty()
+                        + " but the value given has " + t.shape().pretty());
+            }
+        });
+        if (owner == null) {
+            chosen.forEach((name, t) -> pending.put(name, t.copy()));
+            return;
+        }
+        for (Executable exe : new Executable[] {train, infer}) {
+            if (exe == null) continue;
+            chosen.forEach((name, t) -> { if (exe.graph().input(name) != null) exe.buffer(name).copyFrom(t); });
+        }
     }
 
     @Override public void close() {

@@ -76,12 +76,18 @@ class TrainCommand implements Callable<Integer> {
     /** What to print before training starts (the demo overrides it). */
     String banner() { return null; }
 
+    @Option(names = "--classes", description = "Zoo models: number of classes. Default: the data set's.")
+    Integer classes;
+
+    @Option(names = "--input", paramLabel = "CxHxW", description = "Zoo models: input size, e.g. 1x28x28. Default: the data set's.")
+    String input;
+
     @Override public Integer call() throws IOException {
-        Network net = ModelZoo.load(model).seed(seed);
+        Datasets.Split split = Datasets.load(data);
+        Network net = network(split).seed(seed);
         float rate = lr != null ? lr : optimizer.equals("adam") ? ModelZoo.adamLearningRate(model) : 0.05f;
         Options opts = new Options().batch(batch).backend(backend).seed(seed).optimizer(OptimizerSpec.named(optimizer, rate))
                 .dump(dump).disablePasses(disabled());
-        Datasets.Split split = Datasets.load(data);
         var trainSet = limit != null ? split.train().head(limit) : split.train();
         String b = banner();
         if (b != null) System.out.println(b);
@@ -111,6 +117,14 @@ class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The model; a zoo model is built for the data set's classes and sample shape unless --classes or --input say otherwise. */
+    private Network network(Datasets.Split split) {
+        if (!ModelZoo.zooNames().contains(model)) return ModelZoo.load(model, classes, input);
+        var shape = split.train().sampleShape();
+        String dataInput = shape.rank() == 3 ? shape.dim(0) + "x" + shape.dim(1) + "x" + shape.dim(2) : null;
+        return ModelZoo.load(model, classes != null ? classes : split.train().classes(), input != null ? input : dataInput);
     }
 
     List<String> disabled() {
