@@ -85,7 +85,7 @@ public final class Dl4jSystem implements BenchSystem {
             INDArray b = Nd4j.create(d.b, new long[] {w.k(), w.n()}, 'c');
             INDArray c = Nd4j.create(DataType.FLOAT, w.m(), w.n());
             return new Dl4jSession() {
-                @Override public Outputs check() { Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); return new Outputs().put("c", c.dup('c').toFloatVector()); }
+                @Override public Outputs check() { Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); return new Outputs().put("c", flat(c)); }
                 @Override void iteration() { Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); }
             };
         }
@@ -96,7 +96,7 @@ public final class Dl4jSystem implements BenchSystem {
         long[] xShape = conv ? new long[] {w.batch(), in[0], in[1], in[2]} : new long[] {w.batch(), spec.inputSize()};
         if (w.kind() == Workload.Kind.INFER) {
             return new Dl4jSession() {
-                float[] infer() { return net.output(Nd4j.create(d.x, xShape, 'c'), false).toFloatVector(); }
+                float[] infer() { return flat(net.output(Nd4j.create(d.x, xShape, 'c'), false)); }
                 @Override public Outputs check() { return new Outputs().put("y", infer()); }
                 @Override void iteration() { infer(); }
             };
@@ -166,11 +166,14 @@ public final class Dl4jSystem implements BenchSystem {
         List<Layer> withParams = paramLayers(net);
         for (int i = 0; i < names.size(); i++) {
             INDArray wArr = withParams.get(i).getParam("W");
-            m.put(names.get(i) + ".weight", (wArr.rank() == 2 ? wArr.transpose() : wArr).dup('c').toFloatVector());
-            m.put(names.get(i) + ".bias", withParams.get(i).getParam("b").dup('c').toFloatVector());
+            m.put(names.get(i) + ".weight", flat(wArr.rank() == 2 ? wArr.transpose() : wArr));
+            m.put(names.get(i) + ".bias", flat(withParams.get(i).getParam("b")));
         }
         return m;
     }
+
+    /** The elements of {@code a} in row-major order, whatever its rank and ordering. */
+    static float[] flat(INDArray a) { return a.dup('c').reshape(a.length()).toFloatVector(); }
 
     private abstract static class Dl4jSession implements Session {
         abstract void iteration();
