@@ -9,7 +9,12 @@ public enum Loss {
     /** Mean squared error against float targets of the output's shape. */
     MSE,
     /** Mean squared error against the input itself (autoencoders). */
-    RECONSTRUCTION;
+    RECONSTRUCTION,
+    /**
+     * Connectionist temporal classification of per-frame logits [steps, classes] (class 0 the
+     * blank) against label rows padded with -1; see {@link Network#ctc(int)}.
+     */
+    CTC;
 
     /** By CLI name: cross-entropy, bce, mse or reconstruction. */
     public static Loss named(String s) {
@@ -18,7 +23,8 @@ public enum Loss {
             case "bce", "binary-cross-entropy" -> BINARY_CROSS_ENTROPY;
             case "mse" -> MSE;
             case "reconstruction" -> RECONSTRUCTION;
-            default -> throw new IllegalArgumentException("unknown loss '" + s + "' (expected cross-entropy, bce, mse or reconstruction)");
+            case "ctc" -> CTC;
+            default -> throw new IllegalArgumentException("unknown loss '" + s + "' (expected cross-entropy, bce, mse, reconstruction or ctc)");
         };
     }
 

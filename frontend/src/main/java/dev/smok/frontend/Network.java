@@ -49,6 +49,7 @@ public final class Network {
     private Port last;
     private Loss loss;
     private long seed = 1;
+    private int ctcLabels;
 
     private Network(String name, Shape inputShape) {
         this.name = name;
@@ -265,6 +266,20 @@ public final class Network {
     /** The training objective; without one, {@link #defaultLoss()} decides. */
     public Network loss(Loss l) { loss = l; return this; }
 
+    /** Adds a dense layer applied to every frame of a sequence ([steps, features] → [steps, units]). */
+    public Network frameDense(int units) { return add(new FrameDense(units)); }
+
+    /** Trains with the CTC loss against label rows of at most {@code maxLabels} classes (padded with -1). */
+    public Network ctc(int maxLabels) {
+        if (maxLabels <= 0) throw new NetworkException("ctc(...) needs a positive label length, got " + maxLabels);
+        loss = Loss.CTC;
+        ctcLabels = maxLabels;
+        return this;
+    }
+
+    /** The label row length of a CTC network (0 for other losses). */
+    public int ctcLabels() { return ctcLabels; }
+
     /** Seed for initializers that have no seed of their own. */
     public Network seed(long s) { seed = s; return this; }
 
@@ -372,6 +387,15 @@ public final class Network {
                 Value labels = b.input("labels", Shape.of(batch), DType.I32, Role.INPUT);
                 Value oneHot = b.op(Op.ONE_HOT, Attrs.of("classes", out.shape().dim(1)), labels);
                 lossValue = b.op(Op.BCE_LOSS, out, oneHot);
+            }
+            case CTC -> {
+                if (last.layer() instanceof Activation a && a.kind() == Activation.Kind.SOFTMAX) y = vals.get(last.inputs().get(0));
+                if (y.shape().rank() != 3 || ctcLabels == 0) {
+                    throw new NetworkException("the CTC loss needs per-frame scores [steps, classes] and ctc(maxLabels); '"
+                            + last.name() + "' gives " + last.shape().pretty());
+                }
+                Value labels = b.input("labels", Shape.of(batch, ctcLabels), DType.I32, Role.INPUT);
+                lossValue = b.op(Op.CTC_LOSS, y, labels);
             }
             case MSE -> lossValue = b.op(Op.MSE_LOSS, out, b.input("targets", out.shape()));
             case RECONSTRUCTION -> {

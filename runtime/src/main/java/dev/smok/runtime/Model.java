@@ -143,7 +143,7 @@ public final class Model implements AutoCloseable {
     }
 
     void feedTargets(Executable exe, float[] y) {
-        if (loss.usesLabels()) exe.buffer("labels").copyFrom(y, 0);
+        if (loss.usesLabels() || loss == Loss.CTC) exe.buffer("labels").copyFrom(y, 0);
         else if (loss == Loss.MSE) exe.buffer("targets").copyFrom(y, 0);
     }
 

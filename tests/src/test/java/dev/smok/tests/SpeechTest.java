@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smok.frontend.Loss;
+import dev.smok.frontend.Network;
+import dev.smok.frontend.models.Speech;
+import dev.smok.ir.Graph;
+import dev.smok.optimizer.OptimizerSpec;
+import dev.smok.runtime.Model;
+import dev.smok.runtime.Options;
+import dev.smok.runtime.Smok;
 import dev.smok.runtime.speech.CtcDecoder;
 import dev.smok.runtime.speech.Spectrogram;
 
@@ -43,5 +51,33 @@ class SpeechTest {
         float[] l = {pb, pa, pb, pa};
         assertArrayEquals(new int[] {}, CtcDecoder.greedy(l, 2, 2));
         assertArrayEquals(new int[] {1}, CtcDecoder.beam(l, 2, 2, 4));
+    }
+
+    @Test void deepSpeechModelShapesAndParameters() {
+        Network net = Speech.digits(192, 40, 5);
+        assertEquals("[96,11]", net.outputShape().toString());
+        Graph g = net.training(2, Loss.CTC);
+        assertTrue(g.toString().contains("ctc_loss"), "training graph has the CTC loss");
+        assertEquals("[2,5]", g.input("labels").shape().toString());
+    }
+
+    /** A tiny transcriber learns two fixed utterances on the interpreter: the CTC loss falls and greedy decoding is right. */
+    @Test void tinyTranscriberLearnsTwoUtterances() {
+        Network net = Network.sequential("tiny_speech", 1, 8, 4)
+                .conv2d(4, 3, dev.smok.frontend.Conv2d.with().padding(1)).relu()
+                .sequence().lstm(6).returnSequences(true).bidirectional(true)
+                .frameDense(3).ctc(2).seed(3);
+        java.util.Random r = new java.util.Random(1);
+        float[] x = new float[2 * 32];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] labels = {1, 2, 2, -1}; // first says "1 2", second "2"
+        try (Model m = Smok.compile(net, new Options().batch(2).backend("interpreter").optimizer(OptimizerSpec.adam(0.05f)))) {
+            float first = m.trainStep(x, labels), last = first;
+            for (int step = 0; step < 80; step++) last = m.trainStep(x, labels);
+            assertTrue(last < first / 5, "CTC loss " + first + " -> " + last);
+            float[] scores = m.predict(x, 2);
+            assertArrayEquals(new int[] {1, 2}, CtcDecoder.greedy(java.util.Arrays.copyOfRange(scores, 0, 24), 8, 3));
+            assertArrayEquals(new int[] {2}, CtcDecoder.greedy(java.util.Arrays.copyOfRange(scores, 24, 48), 8, 3));
+        }
     }
 }
