@@ -64,6 +64,10 @@ class ZooLoweringTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--classes and --input apply to the zoo models"), r.err());
         assertEquals(1, DataAndCliTest.cli("summary", "alexnet", "--input", "1x28x28").code()); // too small: a network error
+        r = DataAndCliTest.cli("summary", "resnet18", "--input", "28by28");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is not CxHxW or HxW"), r.err());
+        assertEquals(2, DataAndCliTest.cli("summary", "resnet18", "--classes", "0").code());
     }
 
     private static Network tinyResNet(ZooOptions o) {
