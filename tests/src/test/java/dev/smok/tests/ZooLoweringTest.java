@@ -68,6 +68,9 @@ class ZooLoweringTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("is not CxHxW or HxW"), r.err());
         assertEquals(2, DataAndCliTest.cli("summary", "resnet18", "--classes", "0").code());
+        r = DataAndCliTest.cli("train", "resnet18", "--classes", "5", "--backend", "interpreter");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("resnet18 built for 5 classes cannot learn mnist-sample's 10"), r.err());
     }
 
     private static Network tinyResNet(ZooOptions o) {
