@@ -80,8 +80,12 @@ public final class ModelZoo {
             return load(spec);
         }
         ZooOptions o = ZooOptions.imagenet();
-        if (classes != null) o = o.classes(classes);
-        if (input != null) o = o.input(input);
+        try {
+            if (classes != null) o = o.classes(classes);
+            if (input != null) o = o.input(input);
+        } catch (dev.smok.frontend.NetworkException e) {
+            throw new IllegalArgumentException(e.getMessage()); // a bad option is a usage error, not a network error
+        }
         return Zoo.build(spec, o);
     }
 }

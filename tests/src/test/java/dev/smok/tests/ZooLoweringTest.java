@@ -64,6 +64,13 @@ class ZooLoweringTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--classes and --input apply to the zoo models"), r.err());
         assertEquals(1, DataAndCliTest.cli("summary", "alexnet", "--input", "1x28x28").code()); // too small: a network error
+        r = DataAndCliTest.cli("summary", "resnet18", "--input", "28by28");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is not CxHxW or HxW"), r.err());
+        assertEquals(2, DataAndCliTest.cli("summary", "resnet18", "--classes", "0").code());
+        r = DataAndCliTest.cli("train", "resnet18", "--classes", "5", "--backend", "interpreter");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("resnet18 built for 5 classes cannot learn mnist-sample's 10"), r.err());
     }
 
     private static Network tinyResNet(ZooOptions o) {

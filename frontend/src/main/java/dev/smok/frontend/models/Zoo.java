@@ -1,8 +1,10 @@
 package dev.smok.frontend.models;
 
 import dev.smok.frontend.Network;
+import dev.smok.frontend.NetworkException;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,6 +28,9 @@ public final class Zoo {
     private Zoo() {}
 
     private static final Map<String, Function<ZooOptions, Network>> MODELS = new LinkedHashMap<>();
+
+    /** The models with a stem for {@link ZooOptions#smallInput() small inputs}; the others keep ImageNet's. */
+    private static final List<String> SMALL_STEMS = List.of("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "googlenet");
 
     static {
         MODELS.put("alexnet", AlexNet::alexnet);
@@ -57,7 +62,13 @@ public final class Zoo {
     public static Network build(String name, ZooOptions options) {
         Function<ZooOptions, Network> f = MODELS.get(name);
         if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "': use one of " + String.join(", ", MODELS.keySet()));
-        return f.apply(options);
+        try {
+            return f.apply(options);
+        } catch (NetworkException e) {
+            if (!options.smallInput() || SMALL_STEMS.contains(name)) throw e;
+            throw new NetworkException(name + " does not fit a " + options.inputText() + " input (" + e.getMessage()
+                    + "); for small images use " + String.join(", ", SMALL_STEMS) + ", which have small-input stems");
+        }
     }
 
     /** The zoo model {@code name} for ImageNet (1000 classes, 3×224×224). */

@@ -105,7 +105,8 @@ class ZooTest {
         assertEquals(Shape.of(10), Zoo.build("vgg11", ZooOptions.imagenet().classes(10).input(3, 32, 32)).outputShape());
         assertThrows(NetworkException.class, () -> ZooOptions.imagenet().input("28 by 28"));
         NetworkException e = assertThrows(NetworkException.class, () -> Zoo.build("alexnet", o));
-        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("alexnet does not fit a 1x28x28 input (maxpool2d"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("use resnet18, resnet34, resnet50, resnet101, resnet152, googlenet, which have small-input stems"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Zoo.build("resnet99"));
     }
 

@@ -124,7 +124,12 @@ class TrainCommand implements Callable<Integer> {
         if (!ModelZoo.zooNames().contains(model)) return ModelZoo.load(model, classes, input);
         var shape = split.train().sampleShape();
         String dataInput = shape.rank() == 3 ? shape.dim(0) + "x" + shape.dim(1) + "x" + shape.dim(2) : null;
-        return ModelZoo.load(model, classes != null ? classes : split.train().classes(), input != null ? input : dataInput);
+        Network net = ModelZoo.load(model, classes != null ? classes : split.train().classes(), input != null ? input : dataInput);
+        if (net.outputShape().size() < split.train().classes()) {
+            throw new IllegalArgumentException(model + " built for " + net.outputShape().size() + " classes cannot learn " + data + "'s "
+                    + split.train().classes() + "; leave out --classes or give at least " + split.train().classes());
+        }
+        return net;
     }
 
     List<String> disabled() {
