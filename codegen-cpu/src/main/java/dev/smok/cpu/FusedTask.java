@@ -3,7 +3,7 @@ package dev.smok.cpu;
 /**
  * Runs one generated fused loop over its whole [rows, cols] iteration space, split across the
  * worker pool when it is large: by rows when there are enough, otherwise by column ranges that
- * are multiples of 16 floats. Small loops run on the calling thread. Allocation-free.
+ * are multiples of the vector length. Small loops run on the calling thread. Allocation-free.
  */
 public final class FusedTask implements WorkerPool.Task {
     /** Below this many elements a fused loop stays on one thread. */
@@ -45,9 +45,10 @@ public final class FusedTask implements WorkerPool.Task {
             int r0 = (int) ((long) rows * part / nParts), r1 = (int) ((long) rows * (part + 1) / nParts);
             program.fused(id, arena, r0, r1, 0, cols);
         } else {
-            int units = (cols + 15) / 16;
-            int c0 = Math.min(cols, (int) ((long) units * part / nParts) * 16);
-            int c1 = Math.min(cols, (int) ((long) units * (part + 1) / nParts) * 16);
+            int l = VectorMath.SPECIES.length();
+            int units = (cols + l - 1) / l;
+            int c0 = Math.min(cols, (int) ((long) units * part / nParts) * l);
+            int c1 = Math.min(cols, (int) ((long) units * (part + 1) / nParts) * l);
             program.fused(id, arena, 0, rows, c0, c1);
         }
     }

@@ -10,16 +10,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Algorithm (BLIS-style, specialised for AVX-512 through the Vector API):
  * <ul>
- *   <li>Register blocking: a 6 x 64 microkernel (6 rows of A, 4 vectors of 16 floats of B) keeps
- *       24 accumulators in registers and does 24 FMAs per k step.</li>
+ *   <li>Register blocking: a 6-row microkernel over NV vectors of B: with AVX-512 (32 registers)
+ *       6 x 4 vectors of 16 floats, 24 accumulators and 24 FMAs per k step; with AVX2 (16
+ *       registers) 6 x 2 vectors of 8 floats, 12 accumulators. NR = NV * lanes columns.</li>
  *   <li>A is read in place through a (row stride, k stride) pair, so trans_a costs nothing.</li>
- *   <li>B is packed per (KC x NC) block into 64-wide panels, zero padded at the ragged edge;
+ *   <li>B is packed per (KC x NC) block into NR-wide panels, zero padded at the ragged edge;
  *       trans_b is handled by the packing. When B is not transposed and M is small (inference),
  *       B is read in place instead, because packing would cost as much as the product.</li>
  *   <li>Cache blocking: KC = 256 rows of B (a 6 x KC sliver of A stays in L1, the packed
  *       KC x NC block in L2); C accumulates across K blocks.</li>
  *   <li>Ragged edges: rows left over after blocks of 6 run a 1-row kernel; columns left over after
- *       blocks of 64 use masked loads and stores.</li>
+ *       blocks of NR use masked loads and stores.</li>
  *   <li>Threads: the N range (or, for narrow C, the M range) is cut into equal parts, one per
  *       worker; small products stay on the calling thread.</li>
  *   <li>Epilogue: when the last K block of a 6-row stripe is done, the fused elementwise kernel
@@ -28,8 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Steady-state calls allocate nothing: pack buffers are made once per instance.
  */
 public final class GemmKernel implements WorkerPool.Task {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    static final int L = 16, MR = 6, NR = 64, KC = 256, NC = 1024;
+    static final VectorSpecies<Float> S = VectorMath.SPECIES;
+    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L, KC = 256, NC = 1024;
     /** Below this many multiply-adds the product runs on one thread. */
     static final long PARALLEL_MIN_WORK = 1L << 17;
     /** B is packed when transposed or when A has at least this many rows. */
@@ -127,7 +128,8 @@ public final class GemmKernel implements WorkerPool.Task {
                         else { b = a; bBase = bOff + kc0 * bks + j; bStep = bks; }
                         int cBase = cOff + i * n + j;
                         if (mr == MR && nr == NR) {
-                            kernel6x64(a, aBase, ars, aks, b, bBase, bStep, kc, a, cBase, n, first);
+                            if (NV == 4) kernel6x4v(a, aBase, ars, aks, b, bBase, bStep, kc, a, cBase, n, first);
+                            else kernel6x2v(a, aBase, ars, aks, b, bBase, bStep, kc, a, cBase, n, first);
                         } else {
                             boolean padded = pack;
                             for (int r = 0; r < mr; r++) {
@@ -150,14 +152,11 @@ public final class GemmKernel implements WorkerPool.Task {
                 int src = bOff + kc0 * bks + j;
                 if (nr == NR) {
                     for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        FloatVector.fromArray(S, a, src).intoArray(pk, dst);
-                        FloatVector.fromArray(S, a, src + L).intoArray(pk, dst + L);
-                        FloatVector.fromArray(S, a, src + 2 * L).intoArray(pk, dst + 2 * L);
-                        FloatVector.fromArray(S, a, src + 3 * L).intoArray(pk, dst + 3 * L);
+                        for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, a, src + v).intoArray(pk, dst + v);
                     }
                 } else {
                     for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        for (int v = 0; v < 4; v++) {
+                        for (int v = 0; v < NV; v++) {
                             VectorMask<Float> mk = S.indexInRange(v * L, nr);
                             FloatVector.fromArray(S, a, src + v * L, mk).intoArray(pk, dst + v * L);
                         }
@@ -181,8 +180,8 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** The 6 x 64 microkernel: C[6,64] (+)= A[6,kc] · B[kc,64]; B rows are {@code bStep} apart. */
-    static void kernel6x64(float[] a, int ap, int ars, int aks, float[] b, int bp, int bStep, int kc,
+    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; B rows are {@code bStep} apart. */
+    static void kernel6x4v(float[] a, int ap, int ars, int aks, float[] b, int bp, int bStep, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
@@ -217,6 +216,48 @@ public final class GemmKernel implements WorkerPool.Task {
         store4(c, cp + 5 * ldc, c50, c51, c52, c53, first);
     }
 
+    /** The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L]; B rows are {@code bStep} apart. */
+    static void kernel6x2v(float[] a, int ap, int ars, int aks, float[] b, int bp, int bStep, int kc,
+                           float[] c, int cp, int ldc, boolean first) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars;
+        for (int kk = 0; kk < kc; kk++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + a1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + a2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + a3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ap + a4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ap + a5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            ap += aks;
+            bp += bStep;
+        }
+        store2(c, cp, c00, c01, first);
+        store2(c, cp + ldc, c10, c11, first);
+        store2(c, cp + 2 * ldc, c20, c21, first);
+        store2(c, cp + 3 * ldc, c30, c31, first);
+        store2(c, cp + 4 * ldc, c40, c41, first);
+        store2(c, cp + 5 * ldc, c50, c51, first);
+    }
+
+    private static void store2(float[] c, int p, FloatVector v0, FloatVector v1, boolean first) {
+        if (!first) {
+            v0 = v0.add(FloatVector.fromArray(S, c, p));
+            v1 = v1.add(FloatVector.fromArray(S, c, p + L));
+        }
+        v0.intoArray(c, p);
+        v1.intoArray(c, p + L);
+    }
+
     private static void store4(float[] c, int p, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, boolean first) {
         if (!first) {
             v0 = v0.add(FloatVector.fromArray(S, c, p));
@@ -231,7 +272,7 @@ public final class GemmKernel implements WorkerPool.Task {
     }
 
     /**
-     * One row of C, up to 64 columns: C[1,nr] (+)= A[1,kc] · B[kc,nr]. When B is not padded the
+     * One row of C, up to NR columns: C[1,nr] (+)= A[1,kc] · B[kc,nr]. When B is not padded the
      * loads are masked so they never read past column nr.
      */
     static void kernel1(float[] a, int ap, int aks, float[] b, int bp, int bStep, int kc,
@@ -245,8 +286,10 @@ public final class GemmKernel implements WorkerPool.Task {
                 FloatVector x = FloatVector.broadcast(S, a[ap]);
                 c0 = x.fma(FloatVector.fromArray(S, b, bp), c0);
                 c1 = x.fma(FloatVector.fromArray(S, b, bp + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), c3);
+                if (NV == 4) {
+                    c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
+                    c3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), c3);
+                }
                 ap += aks;
                 bp += bStep;
             }

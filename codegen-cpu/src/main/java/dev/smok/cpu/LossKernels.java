@@ -14,7 +14,7 @@ public final class LossKernels {
     private LossKernels() {}
 
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
-    static final int L = 16;
+    static final int L = S.length();
 
     /** a[out] = mean((p - t)^2) over n elements. */
     public static void mse(float[] a, int p, int t, int out, int n) {

@@ -25,7 +25,7 @@ import java.util.Map;
  * elementwise loop that is also the last reader of the parameter, the loop writes straight into the
  * parameter (it loads all inputs of an element before it stores). Other updates and outputs that
  * cannot be pinned are copied at the end of the run ({@link #finalCopies}).
- * Offsets are multiples of 16 floats (64 bytes, one cache line).
+ * Offsets are multiples of 16 floats (64 bytes, one cache line, a whole number of vectors).
  */
 final class MemoryPlan {
     static final int ALIGN = 16;
@@ -78,7 +78,8 @@ final class MemoryPlan {
                     && !(f.head != null && f.head.inputs().contains(target.value()))
                     && !readLater(kp, v, s);
             if (ok) inPlace.put(v, e.getKey());
-            else pinned.put(root.get(v), true);
+            pinned.put(root.get(v), true); // in place: the parameter's own region, never freed
+
         }
         for (Value v : g.outputs().values()) pinned.put(root.get(v), true);
 

@@ -16,7 +16,7 @@ public final class Reductions {
     private Reductions() {}
 
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
-    static final int L = 16;
+    static final int L = S.length();
     /** Reduction modes. */
     public static final int SUM = 0, MEAN = 1, MAX = 2;
 

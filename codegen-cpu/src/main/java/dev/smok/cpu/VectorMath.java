@@ -12,8 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorMath {
     private VectorMath() {}
 
-    /** The vector shape of all CPU kernels: 16 floats (AVX-512). */
-    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_512;
+    /**
+     * The vector shape of all CPU kernels: the machine's preferred float species (16 lanes with
+     * AVX-512, 8 with AVX2). A species wider than the hardware is not intrinsified by C2 and would
+     * fall back to allocating Java code, so the width is never hard-wired.
+     */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Probability clamp of the BCE loss and gradient (same as the interpreter). */
     static final float BCE_EPS = 1e-7f;
 
