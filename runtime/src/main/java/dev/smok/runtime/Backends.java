@@ -1,5 +1,6 @@
 package dev.smok.runtime;
 
+import dev.smok.cpu.CpuBackend;
 import dev.smok.ir.Backend;
 import dev.smok.ir.interp.InterpreterBackend;
 
@@ -9,8 +10,9 @@ public final class Backends {
 
     public static Backend byName(String name) {
         return switch (name) {
+            case "cpu" -> new CpuBackend();
             case "interpreter" -> new InterpreterBackend();
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (available: interpreter)");
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (available: cpu, interpreter)");
         };
     }
 }

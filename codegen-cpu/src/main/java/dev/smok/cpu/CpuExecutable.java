@@ -1,0 +1,62 @@
+package dev.smok.cpu;
+
+import dev.smok.ir.Executable;
+import dev.smok.ir.Graph;
+import dev.smok.ir.Input;
+import dev.smok.ir.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A graph compiled by {@link CpuBackend}: one float[] arena holding every input, parameter,
+ * state, output and intermediate, and the generated {@link Program} that runs over it. Buffers
+ * are views of the arena, so writing an input costs no copy; a steady-state {@link #run()}
+ * allocates nothing. Not thread-safe: one run at a time.
+ */
+public final class CpuExecutable implements Executable {
+    private final Graph graph;
+    private final Program program;
+    private final WorkerPool pool;
+    private final float[] arena;
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final int kernelCount;
+    private final String plan;
+
+    CpuExecutable(Graph graph, Program program, WorkerPool pool, MemoryPlan mp, int kernelCount, String plan) {
+        this.graph = graph;
+        this.program = program;
+        this.pool = pool;
+        this.arena = new float[Math.max(mp.size, 1)];
+        this.kernelCount = kernelCount;
+        this.plan = plan;
+        for (Input in : graph.inputs()) buffers.put(in.name(), new Tensor(in.shape(), arena, mp.offsets.get(in.value())));
+        for (var e : graph.outputs().entrySet()) {
+            buffers.putIfAbsent(e.getKey(), new Tensor(e.getValue().shape(), arena, mp.outputOffsets.get(e.getKey())));
+        }
+    }
+
+    @Override public Graph graph() { return graph; }
+
+    @Override public Tensor buffer(String name) {
+        Tensor t = buffers.get(name);
+        if (t == null) throw new IllegalArgumentException("graph '" + graph.name() + "' has no input or output named '" + name + "'");
+        return t;
+    }
+
+    @Override public void run() { program.run(arena); }
+
+    /** Kernels the schedule runs per step (fused loops, products and kernel calls). */
+    public int kernelCount() { return kernelCount; }
+
+    /** Size of the arena in bytes (all buffers of the executable). */
+    public long arenaBytes() { return (long) arena.length * Float.BYTES; }
+
+    /** The kernel plan as text: which nodes fused into which kernel, arena offsets, copies. */
+    public String plan() { return plan; }
+
+    /** Thread ids of the executable's worker threads. */
+    public long[] workerThreadIds() { return pool.workerThreadIds(); }
+
+    @Override public void close() { pool.close(); }
+}

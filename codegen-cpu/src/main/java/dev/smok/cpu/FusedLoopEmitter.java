@@ -1,0 +1,364 @@
+package dev.smok.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.smok.ir.Attrs;
+import dev.smok.ir.IrException;
+import dev.smok.ir.Node;
+import dev.smok.ir.Op;
+import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
+
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Emits the bytecode of one fused elementwise kernel: a static method
+ * {@code kN(float[] a, int r0, int r1, int c0, int c1)} looping over rows and columns of the
+ * kernel's two-dimensional iteration space with Vector API calls.
+ *
+ * <p>Iteration space: a matmul-headed kernel iterates [M, N] (so the GEMM can call it per finished
+ * stripe); a kernel whose inputs are all full-shape or single elements is flattened to
+ * [1, size]; any other kernel iterates [size / last, last]. Each external input gets an access
+ * pattern: its row offset is a sum of ((r / div) % mod) * stride terms with constant div, mod and
+ * stride (numpy broadcasting, bias_add along axis 1), and it either varies along the columns
+ * (a vector load per 16 columns) or is loaded once per row and broadcast.
+ *
+ * <p>Loop body: load every column-varying input, then compute each member in order by calling its
+ * {@link VectorMath} routine on vector locals, storing materialized results right after they are
+ * computed. All loads precede all stores, so a result may overwrite an input in place. Columns
+ * run 16 at a time; the ragged tail repeats the body with a mask from
+ * {@code indexInRange(c, c1)}. All shape numbers are constants in the bytecode.
+ */
+final class FusedLoopEmitter {
+    static final String FV = "jdk/incubator/vector/FloatVector";
+    static final String FV_D = "L" + FV + ";";
+    static final String SPECIES_D = "Ljdk/incubator/vector/VectorSpecies;";
+    static final String MASK_D = "Ljdk/incubator/vector/VectorMask;";
+    static final String VM = "dev/smok/cpu/VectorMath";
+    private static final int[] NONE = {};
+    private static final int[] ADAM_STEP = {3};
+
+    /** Inputs of {@code op} the loop reads once per row as scalars; they must come from outside the kernel. */
+    static int[] rowInvariantInputs(Op op) { return op == Op.ADAM_UPDATE ? ADAM_STEP : NONE; }
+
+    /** One external input: where it lives and how it is indexed. */
+    static final class Access {
+        final Value value;
+        final int offset;
+        final List<int[]> terms = new ArrayList<>(); // {div, mod (0: none), stride}
+        boolean colVarying;
+        int baseSlot = -1, vecSlot = -1, floatSlot = -1;
+
+        Access(Value value, int offset) { this.value = value; this.offset = offset; }
+    }
+
+    private final KernelPlan.Fused kernel;
+    private final MemoryPlan memory;
+    final int rows, cols;
+    private final boolean flat;
+    private final int[] outDims;
+    private final Map<Value, Access> inputs = new IdentityHashMap<>();
+    private final List<Access> inputOrder = new ArrayList<>();
+    private final Map<Value, Integer> vecSlot = new IdentityHashMap<>();
+    private final Map<Value, Integer> outBaseSlot = new IdentityHashMap<>();
+    private final Map<Node, int[]> adamSlots = new IdentityHashMap<>();
+    private int nextSlot = 8;
+
+    FusedLoopEmitter(KernelPlan.Fused kernel, MemoryPlan memory) {
+        this.kernel = kernel;
+        this.memory = memory;
+        Shape s = kernel.shape;
+        outDims = s.dims();
+        if (kernel.head != null) {
+            rows = s.dim(0);
+            cols = s.dim(1);
+            flat = false;
+        } else if (s.rank() <= 1 || allFullOrScalar()) {
+            rows = 1;
+            cols = s.size();
+            flat = true;
+        } else {
+            cols = s.dim(-1);
+            rows = s.size() / cols;
+            flat = false;
+        }
+        if (kernel.head != null) addInput(kernel.head.out(), outDims);
+        for (Node n : kernel.members) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Value v = n.in(i);
+                if (!kernel.produces(v)) addInput(v, effectiveDims(n, i));
+            }
+        }
+    }
+
+    /** Input {@code i}'s dims as numpy broadcasting sees them (bias_add's bias lies along axis 1). */
+    private int[] effectiveDims(Node n, int i) {
+        if (n.op() == Op.BIAS_ADD && i == 1) {
+            int[] d = new int[outDims.length];
+            java.util.Arrays.fill(d, 1);
+            d[1] = n.in(1).shape().dim(0);
+            return d;
+        }
+        return n.in(i).shape().dims();
+    }
+
+    private boolean allFullOrScalar() {
+        for (Node n : kernel.members) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Value v = n.in(i);
+                if (kernel.produces(v)) continue;
+                if (v.shape().size() != 1 && !java.util.Arrays.equals(effectiveDims(n, i), outDims)) return false;
+            }
+        }
+        return true;
+    }
+
+    private void addInput(Value v, int[] dims) {
+        if (inputs.containsKey(v)) return;
+        Integer off = memory.offsets.get(v);
+        if (off == null) throw new IllegalStateException("no arena offset for " + v);
+        Access acc = new Access(v, off);
+        int k = outDims.length;
+        int size = 1;
+        for (int d : dims) size *= d;
+        int[] e = new int[k];
+        java.util.Arrays.fill(e, 1);
+        for (int i = 0; i < dims.length; i++) e[k - dims.length + i] = dims[i];
+        if (size == 1) {
+            acc.colVarying = false;
+        } else if (flat) {
+            acc.colVarying = true;
+        } else if (java.util.Arrays.equals(e, outDims)) {
+            acc.colVarying = true;
+            acc.terms.add(new int[] {1, 0, cols});
+        } else {
+            acc.colVarying = e[k - 1] != 1;
+            for (int i = 0; i < k - 1; i++) {
+                if (e[i] == 1) continue;
+                int stride = 1, div = 1;
+                for (int j = i + 1; j < k; j++) stride *= e[j];
+                for (int j = i + 1; j < k - 1; j++) div *= outDims[j];
+                acc.terms.add(new int[] {div, i == 0 ? 0 : outDims[i], stride});
+            }
+        }
+        inputs.put(v, acc);
+        inputOrder.add(acc);
+    }
+
+    /** Emits {@code private static void name(float[], int, int, int, int)} into {@code cw}. */
+    void emit(ClassWriter cw, String name) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, name, "([FIIII)V", null, null);
+        mv.visitCode();
+        for (Access acc : inputOrder) {
+            if (acc.colVarying) acc.baseSlot = nextSlot++;
+            acc.vecSlot = nextSlot++;
+            if (!acc.colVarying) acc.floatSlot = nextSlot++;
+        }
+        for (Node n : kernel.members) {
+            vecSlot.put(n.out(), nextSlot++);
+            if (kernel.materialized.contains(n.out())) outBaseSlot.put(n.out(), nextSlot++);
+            if (n.op() == Op.ADAM_UPDATE) adamSlots.put(n, new int[] {nextSlot++, nextSlot++});
+        }
+        Label rLoop = new Label(), rEnd = new Label(), cLoop = new Label(), tail = new Label(), rNext = new Label();
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitVarInsn(ISTORE, 5);
+        mv.visitLabel(rLoop);
+        mv.visitVarInsn(ILOAD, 5);
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitJumpInsn(IF_ICMPGE, rEnd);
+        emitRowPrologue(mv);
+        mv.visitVarInsn(ILOAD, 3);
+        mv.visitVarInsn(ISTORE, 6);
+        mv.visitLabel(cLoop);
+        mv.visitVarInsn(ILOAD, 6);
+        mv.visitVarInsn(ILOAD, 4);
+        push(mv, VectorMath.SPECIES.length());
+        mv.visitInsn(ISUB);
+        mv.visitJumpInsn(IF_ICMPGT, tail);
+        emitBody(mv, false);
+        mv.visitIincInsn(6, VectorMath.SPECIES.length());
+        mv.visitJumpInsn(GOTO, cLoop);
+        mv.visitLabel(tail);
+        mv.visitVarInsn(ILOAD, 6);
+        mv.visitVarInsn(ILOAD, 4);
+        mv.visitJumpInsn(IF_ICMPGE, rNext);
+        mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
+        mv.visitVarInsn(ILOAD, 6);
+        mv.visitVarInsn(ILOAD, 4);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "indexInRange", "(II)" + MASK_D, true);
+        mv.visitVarInsn(ASTORE, 7);
+        emitBody(mv, true);
+        mv.visitLabel(rNext);
+        mv.visitIincInsn(5, 1);
+        mv.visitJumpInsn(GOTO, rLoop);
+        mv.visitLabel(rEnd);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Row offsets of all inputs and outputs, scalar inputs broadcast, Adam corrections. */
+    private void emitRowPrologue(MethodVisitor mv) {
+        for (Access acc : inputOrder) {
+            push(mv, acc.offset);
+            for (int[] t : acc.terms) {
+                mv.visitVarInsn(ILOAD, 5);
+                if (t[0] != 1) { push(mv, t[0]); mv.visitInsn(IDIV); }
+                if (t[1] != 0) { push(mv, t[1]); mv.visitInsn(IREM); }
+                if (t[2] != 1) { push(mv, t[2]); mv.visitInsn(IMUL); }
+                mv.visitInsn(IADD);
+            }
+            if (acc.colVarying) {
+                mv.visitVarInsn(ISTORE, acc.baseSlot);
+            } else {
+                // scalar per row: a[base], kept as a float and as a broadcast vector
+                mv.visitVarInsn(ISTORE, acc.vecSlot);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitVarInsn(ILOAD, acc.vecSlot);
+                mv.visitInsn(FALOAD);
+                mv.visitVarInsn(FSTORE, acc.floatSlot);
+                mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
+                mv.visitVarInsn(FLOAD, acc.floatSlot);
+                mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
+                mv.visitVarInsn(ASTORE, acc.vecSlot);
+            }
+        }
+        for (var e : outBaseSlot.entrySet()) {
+            push(mv, memory.offsets.get(e.getKey()));
+            if (!flat) {
+                mv.visitVarInsn(ILOAD, 5);
+                push(mv, cols);
+                mv.visitInsn(IMUL);
+                mv.visitInsn(IADD);
+            }
+            mv.visitVarInsn(ISTORE, e.getValue());
+        }
+        for (var e : adamSlots.entrySet()) {
+            Node n = e.getKey();
+            Access step = inputs.get(n.in(3));
+            if (step == null || step.colVarying) {
+                throw new IrException("adam_update: the step counter must be a single-element tensor (got " + n.in(3).shape().pretty() + ")");
+            }
+            Attrs a = n.attrs();
+            for (int j = 0; j < 2; j++) {
+                mv.visitLdcInsn(a.f(j == 0 ? "beta1" : "beta2"));
+                mv.visitVarInsn(FLOAD, step.floatSlot);
+                mv.visitMethodInsn(INVOKESTATIC, VM, "adamInverseCorrection", "(FF)F", false);
+                mv.visitVarInsn(FSTORE, e.getValue()[j]);
+            }
+        }
+    }
+
+    private void emitBody(MethodVisitor mv, boolean masked) {
+        for (Access acc : inputOrder) {
+            if (!acc.colVarying) continue;
+            mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, acc.baseSlot);
+            mv.visitVarInsn(ILOAD, 6);
+            mv.visitInsn(IADD);
+            if (masked) {
+                mv.visitVarInsn(ALOAD, 7);
+                mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI" + MASK_D + ")" + FV_D, false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, FV, "fromArray", "(" + SPECIES_D + "[FI)" + FV_D, false);
+            }
+            mv.visitVarInsn(ASTORE, acc.vecSlot);
+        }
+        for (Node n : kernel.members) {
+            emitOp(mv, n);
+            int slot = vecSlot.get(n.out());
+            mv.visitVarInsn(ASTORE, slot);
+            Integer ob = outBaseSlot.get(n.out());
+            if (ob != null) {
+                mv.visitVarInsn(ALOAD, slot);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitVarInsn(ILOAD, ob);
+                mv.visitVarInsn(ILOAD, 6);
+                mv.visitInsn(IADD);
+                if (masked) {
+                    mv.visitVarInsn(ALOAD, 7);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI" + MASK_D + ")V", false);
+                } else {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, FV, "intoArray", "([FI)V", false);
+                }
+            }
+        }
+    }
+
+    private void loadVec(MethodVisitor mv, Value v) {
+        Integer slot = vecSlot.get(v);
+        if (slot == null) slot = inputs.get(v).vecSlot;
+        mv.visitVarInsn(ALOAD, slot);
+    }
+
+    private void call(MethodVisitor mv, String method, int vectors, int floats) {
+        StringBuilder d = new StringBuilder("(");
+        for (int i = 0; i < vectors; i++) d.append(FV_D);
+        for (int i = 0; i < floats; i++) d.append('F');
+        mv.visitMethodInsn(INVOKESTATIC, VM, method, d.append(')').append(FV_D).toString(), false);
+    }
+
+    /** Leaves the member's vector on the stack. */
+    private void emitOp(MethodVisitor mv, Node n) {
+        Attrs a = n.attrs();
+        for (Value v : n.inputs()) loadVec(mv, v);
+        int arity = n.inputs().size();
+        switch (n.op()) {
+            case CONSTANT -> {
+                mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
+                mv.visitLdcInsn(a.f("value"));
+                mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
+            }
+            case IDENTITY, BROADCAST_TO -> { }
+            case NEG, EXP, LOG, SQRT, SIGMOID, TANH, RELU -> call(mv, n.op().text(), 1, 0);
+            case SCALE -> { mv.visitLdcInsn(a.f("alpha")); mv.visitLdcInsn(a.f("beta", 0f)); call(mv, "scale", 1, 2); }
+            case ADD, SUB, MUL, DIV -> call(mv, n.op().text(), 2, 0);
+            case BIAS_ADD -> call(mv, "add", 2, 0);
+            case RELU_GRAD -> call(mv, "reluGrad", 2, 0);
+            case SIGMOID_GRAD -> call(mv, "sigmoidGrad", 2, 0);
+            case TANH_GRAD -> call(mv, "tanhGrad", 2, 0);
+            case MSE_GRAD -> { mv.visitLdcInsn(2f / n.out().shape().size()); call(mv, "mseGrad", 3, 1); }
+            case BCE_GRAD -> { mv.visitLdcInsn(1f / n.out().shape().size()); call(mv, "bceGrad", 3, 1); }
+            case SGD_UPDATE -> { mv.visitLdcInsn(a.f("lr")); mv.visitLdcInsn(a.f("weight_decay", 0f)); call(mv, "sgdUpdate", 2, 2); }
+            case MOMENTUM_VELOCITY -> { mv.visitLdcInsn(a.f("momentum")); call(mv, "momentumVelocity", 2, 1); }
+            case ADAM_MOMENT -> { mv.visitLdcInsn(a.f("beta")); call(mv, "adamMoment", 2, 1); }
+            case ADAM_VELOCITY -> { mv.visitLdcInsn(a.f("beta")); call(mv, "adamVelocity", 2, 1); }
+            case ADAM_UPDATE -> {
+                mv.visitInsn(POP); // the step vector; its scalar feeds the corrections
+                int[] s = adamSlots.get(n);
+                mv.visitLdcInsn(a.f("lr"));
+                mv.visitVarInsn(FLOAD, s[0]);
+                mv.visitVarInsn(FLOAD, s[1]);
+                mv.visitLdcInsn(a.f("eps"));
+                call(mv, "adamUpdate", 3, 4);
+            }
+            default -> throw new IrException("cpu backend cannot compile op '" + n.op().text() + "' in a fused loop (arity " + arity + ")");
+        }
+    }
+
+    static void push(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    /** One line for the kernel plan dump. */
+    String describe() {
+        StringBuilder b = new StringBuilder("space [" + rows + "," + cols + "]" + (flat ? " flat" : ""));
+        for (Access acc : inputOrder) {
+            b.append("\n      in ").append(acc.value.ref()).append(" @").append(acc.offset)
+                    .append(acc.colVarying ? " vector" : " scalar/row");
+            for (int[] t : acc.terms) b.append(" +((r/").append(t[0]).append(")%").append(t[1] == 0 ? "-" : t[1]).append(")*").append(t[2]);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.smok.cpu;
+
+import dev.smok.ir.FusionKind;
+import dev.smok.ir.Graph;
+import dev.smok.ir.IrException;
+import dev.smok.ir.Node;
+import dev.smok.ir.Op;
+import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Groups a graph's nodes into kernels, driven only by each op's {@link FusionKind}.
+ *
+ * <p>Algorithm: one pass over the nodes in execution order.
+ * <ul>
+ *   <li>An ELEMENTWISE or BROADCAST node joins an open fused kernel of the same output shape:
+ *       preferably the latest kernel that produced one of its inputs (vertical fusion), otherwise
+ *       the latest kernel of that shape (horizontal fusion, e.g. Adam's moment, velocity and
+ *       update of one parameter). Otherwise it opens a new fused kernel.</li>
+ *   <li>An OUT_ELEMENTWISE_FUSABLE node (matmul) opens a fused kernel with itself as head: its
+ *       elementwise consumers of the same shape become the product's epilogue.</li>
+ *   <li>Every other node (reductions, softmax, losses, layout) is a call of a hand-written kernel;
+ *       reshape is a view and emits nothing.</li>
+ *   <li>When a node outside a fused kernel reads one of its values, the kernel is sealed: it runs
+ *       before that reader and can take no more members. A fused kernel runs at the position of
+ *       its last member, so every value it reads is ready and every outside reader comes later.</li>
+ * </ul>
+ * A value made inside a fused kernel is materialized (written to the arena) only when something
+ * outside the kernel reads it, or it is a graph output or update.
+ */
+final class KernelPlan {
+    /** A step of the schedule. */
+    abstract static sealed class Step permits Fused, Call, View {
+        int position;
+        int index;
+    }
+
+    /** A generated elementwise loop, optionally the epilogue of a matmul head. */
+    static final class Fused extends Step {
+        final Node head;
+        final Shape shape;
+        final List<Node> members = new ArrayList<>();
+        final Set<Value> materialized = Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean sealed;
+        int fusedId = -1;
+
+        Fused(Node head, Shape shape) { this.head = head; this.shape = shape; }
+
+        boolean produces(Value v) {
+            if (head != null && head.out() == v) return true;
+            for (Node n : members) if (n.out() == v) return true;
+            return false;
+        }
+    }
+
+    /** One node run by a hand-written kernel. */
+    static final class Call extends Step {
+        final Node node;
+        Call(Node node) { this.node = node; }
+    }
+
+    /** A reshape: the output shares the input's storage. */
+    static final class View extends Step {
+        final Node node;
+        View(Node node) { this.node = node; }
+    }
+
+    /** Ops this backend compiles. */
+    static final Set<Op> SUPPORTED = EnumSet.allOf(Op.class);
+
+    final Graph graph;
+    final List<Step> steps;
+    /** Producing step of every node value. */
+    final Map<Value, Step> producer = new IdentityHashMap<>();
+
+    private KernelPlan(Graph graph, List<Step> steps) {
+        this.graph = graph;
+        this.steps = steps;
+    }
+
+    /** Plans {@code g}; an op outside {@code supported} is an {@link IrException} naming it. */
+    static KernelPlan plan(Graph g, Set<Op> supported) {
+        List<Step> steps = new ArrayList<>();
+        Map<Value, Step> made = new IdentityHashMap<>();
+        List<Fused> open = new ArrayList<>();
+        List<Node> nodes = g.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (!supported.contains(n.op())) {
+                throw new IrException("cpu backend cannot compile op '" + n.op().text() + "' (node " + n.out().ref()
+                        + ": " + n.out().shape().pretty() + "); use --backend interpreter or add a kernel for it");
+            }
+            FusionKind kind = n.op().kind();
+            Step step;
+            if (n.op() == Op.RESHAPE) {
+                step = new View(n);
+                steps.add(step);
+            } else if (kind == FusionKind.ELEMENTWISE || kind == FusionKind.BROADCAST) {
+                Fused target = chooseGroup(n, made, open);
+                if (target == null) {
+                    target = new Fused(null, n.out().shape());
+                    steps.add(target);
+                    open.add(target);
+                }
+                target.members.add(n);
+                step = target;
+            } else if (kind == FusionKind.OUT_ELEMENTWISE_FUSABLE) {
+                Fused f = new Fused(n, n.out().shape());
+                steps.add(f);
+                open.add(f);
+                step = f;
+            } else {
+                step = new Call(n);
+                steps.add(step);
+            }
+            step.position = i;
+            for (Value v : n.inputs()) {
+                Step p = made.get(v);
+                if (p instanceof Fused f && f != step) f.sealed = true;
+            }
+            made.put(n.out(), step);
+        }
+        steps.sort(Comparator.comparingInt(s -> s.position));
+        KernelPlan plan = new KernelPlan(g, steps);
+        plan.producer.putAll(made);
+        int fusedIds = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            steps.get(i).index = i;
+            if (steps.get(i) instanceof Fused f) f.fusedId = fusedIds++;
+        }
+        plan.markMaterialized();
+        return plan;
+    }
+
+    private static Fused chooseGroup(Node n, Map<Value, Step> made, List<Fused> open) {
+        Fused best = null;
+        for (Value v : n.inputs()) {
+            if (made.get(v) instanceof Fused f && canJoin(f, n) && (best == null || f.position > best.position)) best = f;
+        }
+        if (best != null) return best;
+        for (int i = open.size() - 1; i >= 0 && i >= open.size() - 4; i--) {
+            if (canJoin(open.get(i), n)) return open.get(i);
+        }
+        return null;
+    }
+
+    private static boolean canJoin(Fused f, Node n) {
+        if (f.sealed || !f.shape.equals(n.out().shape())) return false;
+        // inputs that the loop reads once per row (scalars such as Adam's step) must come from outside
+        for (int idx : FusedLoopEmitter.rowInvariantInputs(n.op())) {
+            if (f.produces(n.in(idx))) return false;
+        }
+        return true;
+    }
+
+    private void markMaterialized() {
+        Map<Value, Integer> outsideUses = new IdentityHashMap<>();
+        for (Step s : steps) {
+            for (Node n : nodesOf(s)) {
+                for (Value v : n.inputs()) {
+                    Step p = producer.get(v);
+                    if (p != null && p != s) outsideUses.merge(v, 1, Integer::sum);
+                }
+            }
+        }
+        for (Step s : steps) {
+            if (!(s instanceof Fused f)) continue;
+            if (f.head != null) f.materialized.add(f.head.out());
+            for (Node n : f.members) {
+                Value v = n.out();
+                if (outsideUses.containsKey(v) || graph.outputs().containsValue(v) || graph.updates().containsValue(v)) {
+                    f.materialized.add(v);
+                }
+            }
+            if (f.materialized.isEmpty() && !f.members.isEmpty()) {
+                f.materialized.add(f.members.getLast().out());
+            }
+        }
+    }
+
+    /** The nodes a step computes, in order. */
+    static List<Node> nodesOf(Step s) {
+        return switch (s) {
+            case Fused f -> {
+                List<Node> l = new ArrayList<>();
+                if (f.head != null) l.add(f.head);
+                l.addAll(f.members);
+                yield l;
+            }
+            case Call c -> List.of(c.node);
+            case View v -> List.of(v.node);
+        };
+    }
+
+    /** Number of steps that run code (fused loops, products and kernel calls; views excluded). */
+    int kernelCount() {
+        int n = 0;
+        for (Step s : steps) if (!(s instanceof View)) n++;
+        return n;
+    }
+}
