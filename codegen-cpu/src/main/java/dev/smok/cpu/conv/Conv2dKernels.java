@@ -65,7 +65,7 @@ public final class Conv2dKernels {
         int ho = g.outH(), wo = g.outW();
         int buf = scratchOff + thread * scratchPerThread(g);
         boolean direct = g.pointwise();
-        int rows = direct ? 1 : g.h() + 2 * g.padH(), rowStride = direct ? g.h() * g.w() : g.w() + 2 * g.padW();
+        int channelStep = direct ? g.h() * g.w() : g.w() + 2 * g.padW(), rowStep = direct ? channelStep : g.c() * channelStep;
         int prepared = -1;
         for (int item = begin; item < end; item++) {
             int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
@@ -85,7 +85,7 @@ public final class Conv2dKernels {
                 inOff = buf;
             }
             int ocFirst = grp * g.og() + block * OB, ocCount = Math.min(OB, g.og() - block * OB);
-            DirectConv.convolve(in, inOff, rows, rowStride, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
+            DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), bias, biasOff,
                     y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg());
         }
@@ -120,7 +120,7 @@ public final class Conv2dKernels {
                 prepared = img;
             }
             int cFirst = grp * g.cg() + block * OB, cCount = Math.min(OB, g.cg() - block * OB);
-            DirectConv.convolve(scratch, buf, rows, rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
+            DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, 0, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
                     cFirst, cCount, grp * g.og());
         }
@@ -157,7 +157,7 @@ public final class Conv2dKernels {
         int kk = g.kh() * g.kw(), perOc = g.cg() * kk;
         java.util.Arrays.fill(dw, dwOff + ocBegin * perOc, dwOff + ocEnd * perOc, 0f);
         int buf = scratchOff + thread * scratchPerThread(g);
-        int rows = g.h() + 2 * g.padH(), rowStride = g.w() + 2 * g.padW(), plane = rows * rowStride;
+        int channelStep = g.w() + 2 * g.padW(), rowStep = g.c() * channelStep;
         int ho = g.outH(), wo = g.outW();
         int[] gather = g.strideW() == 1 ? null : DirectConv.gatherIndices(g.strideW());
         for (int img = 0; img < g.n(); img++) {
@@ -168,16 +168,16 @@ public final class Conv2dKernels {
                 int grp = oc / g.og();
                 int count = Math.min(OB, Math.min(ocEnd, (grp + 1) * g.og()) - oc);
                 for (int ci = 0; ci < g.cg(); ci++) {
-                    int inPlane = buf + (grp * g.cg() + ci) * plane;
+                    int inPlane = buf + (grp * g.cg() + ci) * channelStep;
                     for (int i = 0; i < g.kh(); i++)
                         for (int j = 0; j < g.kw(); j++) {
                             int tap = (ci * g.kh() + i) * g.kw() + j;
-                            int in0 = inPlane + i * g.dilationH() * rowStride + j * g.dilationW();
+                            int in0 = inPlane + i * g.dilationH() * rowStep + j * g.dilationW();
                             if (count == OB) {
-                                dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStride, gather, dw, dwOff + oc * perOc + tap, perOc);
+                                dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStep, gather, dw, dwOff + oc * perOc + tap, perOc);
                             } else {
                                 for (int k = 0; k < count; k++) {
-                                    dw[dwOff + (oc + k) * perOc + tap] += dot1(g, dy, dyImg + (oc + k) * ho * wo, scratch, in0, rowStride, gather);
+                                    dw[dwOff + (oc + k) * perOc + tap] += dot1(g, dy, dyImg + (oc + k) * ho * wo, scratch, in0, rowStep, gather);
                                 }
                             }
                         }
