@@ -6,6 +6,7 @@ import static dev.smok.cpu.conv.DirectConv.S;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vectorized float32 kernels of 2-D convolution (NCHW) and its gradients, with the semantics
@@ -217,10 +218,10 @@ public final class Conv2dKernels {
                 }
             }
         }
-        dw[at] += s0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + perOc] += s1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + 2 * perOc] += s2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + 3 * perOc] += s3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        dw[at] += s0.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
     }
 
     private static float dot1(ConvGeometry g, float[] dy, int dy0, float[] in, int in0, int rowStride, int[] gather) {
@@ -234,7 +235,7 @@ public final class Conv2dKernels {
                 s = dv.fma(DirectConv.load(in, r + ow * sw, sw, gather, L), s);
             }
         }
-        return s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return s.reduceLanes(VectorOperators.ADD);
     }
 
     // ---- bias gradient -------------------------------------------------------------------------

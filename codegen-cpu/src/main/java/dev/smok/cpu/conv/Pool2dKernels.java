@@ -49,10 +49,6 @@ public final class Pool2dKernels {
         for (int r = 0; r < g.h(); r++) System.arraycopy(x, xOff + r * g.w(), buf, at + (r + g.padH()) * row + g.padW(), g.w());
     }
 
-    private static FloatVector load(float[] a, int at, int sw, int[] gather) {
-        return sw == 1 ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, gather, 0);
-    }
-
     /** Window divisors per output row and column: the tap counts inside the image, or the full window. */
     private static float[][] divisors(PoolGeometry g) {
         float[] rows = new float[g.outH()], cols = new float[g.outW() + L];
@@ -83,7 +79,7 @@ public final class Pool2dKernels {
                     FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
                     for (int i = 0; i < g.kh(); i++)
                         for (int j = 0; j < g.kw(); j++) {
-                            FloatVector v = load(scratch, top + i * row + ow * sw + j, sw, gather);
+                            FloatVector v = DirectConv.load(scratch, top + i * row + ow * sw + j, sw, gather, L);
                             acc = max ? acc.max(v) : acc.add(v);
                         }
                     if (!max) acc = acc.div(FloatVector.fromArray(S, div[1], ow).mul(div[0][oh]));
@@ -125,7 +121,7 @@ public final class Pool2dKernels {
                         FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                         winner = IntVector.zero(IS);
                         for (int t = 0; t < kk; t++) {
-                            FloatVector v = load(scratch, buf + top + (t / g.kw()) * row + ow * sw + t % g.kw(), sw, gather);
+                            FloatVector v = DirectConv.load(scratch, buf + top + (t / g.kw()) * row + ow * sw + t % g.kw(), sw, gather, L);
                             VectorMask<Float> better = v.compare(VectorOperators.GT, best);
                             best = best.blend(v, better);
                             winner = winner.blend(t, better.cast(IS));
