@@ -174,7 +174,11 @@ public final class Conv2dKernels {
                         for (int j = 0; j < g.kw(); j++) {
                             int tap = (ci * g.kh() + i) * g.kw() + j;
                             int in0 = inPlane + i * g.dilationH() * rowStep + j * g.dilationW();
-                            if (count == OB) {
+                            if (count == OB && j + 1 < g.kw()) {
+                                dot4x2(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, g.dilationW(), rowStep, gather,
+                                        dw, dwOff + oc * perOc + tap, perOc);
+                                j++;
+                            } else if (count == OB) {
                                 dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStep, gather, dw, dwOff + oc * perOc + tap, perOc);
                             } else {
                                 for (int k = 0; k < count; k++) {
@@ -222,6 +226,49 @@ public final class Conv2dKernels {
         dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
         dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
         dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@link #dot4} for two neighbouring taps (input offsets in0 and in0 + tapStep, weights at
+     * and at + 1) at once: each output-gradient vector is loaded once for both, so the loop does
+     * 8 FMAs per 4 dy loads and 2 input loads instead of 4 per 5.
+     */
+    private static void dot4x2(ConvGeometry g, float[] dy, int dy0, int dyPlane, float[] in, int in0, int tapStep, int rowStride,
+                               int[] gather, float[] dw, int at, int perOc) {
+        int ho = g.outH(), wo = g.outW(), sh = g.strideH(), sw = g.strideW();
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+        for (int oh = 0; oh < ho; oh++) {
+            int d = dy0 + oh * wo, r = in0 + oh * sh * rowStride;
+            for (int ow = 0; ow < wo; ow += L) {
+                FloatVector xa = DirectConv.load(in, r + ow * sw, sw, gather, L);
+                FloatVector xb = DirectConv.load(in, r + ow * sw + tapStep, sw, gather, L);
+                FloatVector d0, d1, d2, d3;
+                if (ow + L <= wo) {
+                    d0 = FloatVector.fromArray(S, dy, d + ow);
+                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane);
+                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane);
+                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane);
+                } else { // the row's tail: lanes past its end read as zero
+                    VectorMask<Float> m = S.indexInRange(0, wo - ow);
+                    d0 = FloatVector.fromArray(S, dy, d + ow, m);
+                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane, m);
+                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane, m);
+                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane, m);
+                }
+                s0 = d0.fma(xa, s0); t0 = d0.fma(xb, t0);
+                s1 = d1.fma(xa, s1); t1 = d1.fma(xb, t1);
+                s2 = d2.fma(xa, s2); t2 = d2.fma(xb, t2);
+                s3 = d3.fma(xa, s3); t3 = d3.fma(xb, t3);
+            }
+        }
+        dw[at] += s0.reduceLanes(VectorOperators.ADD);
+        dw[at + 1] += t0.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc + 1] += t1.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc + 1] += t2.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc + 1] += t3.reduceLanes(VectorOperators.ADD);
     }
 
     private static float dot1(ConvGeometry g, float[] dy, int dy0, float[] in, int in0, int rowStride, int[] gather) {
