@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
  * of a fixed pool driving {@link ParallelFor}. Run after {@code mvn -pl ir,codegen-cpu -am test-compile}:
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp codegen-cpu/target/classes:codegen-cpu/target/test-classes \
+ * java --add-modules jdk.incubator.vector -cp ir/target/classes:codegen-cpu/target/classes:codegen-cpu/target/test-classes \
  *      dev.smok.cpu.conv.ConvThroughput [threads] [seconds per kernel]
  * </pre>
  */
