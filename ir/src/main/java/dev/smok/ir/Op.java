@@ -77,7 +77,7 @@ public enum Op {
      * (x, step [1]) {p, seed}: x·mask/(1−p) with the mask of {@link DropoutMask} for this seed and
      * step; training graphs only (inference graphs omit it), the step counter is a state.
      */
-    DROPOUT("dropout", 2, ELEMENTWISE, ConvShapeRules::dropout, ConvDerivatives::dropout),
+    DROPOUT("dropout", 2, BROADCAST, ConvShapeRules::dropout, ConvDerivatives::dropout),
     /** Inference (x, gamma, beta, running_mean, running_var) {eps}: γ(x−mean)/√(var+ε)+β per channel (axis 1). */
     BATCH_NORM("batch_norm", 5, BROADCAST, ConvShapeRules::batchNorm, ConvDerivatives::batchNorm),
     /** Training (x, gamma, beta) {eps}: normalizes with the batch's mean and biased variance per channel. */

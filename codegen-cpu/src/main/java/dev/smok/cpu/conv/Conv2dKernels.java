@@ -6,6 +6,7 @@ import static dev.smok.cpu.conv.DirectConv.S;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vectorized float32 kernels of 2-D convolution (NCHW) and its gradients, with the semantics
@@ -65,7 +66,7 @@ public final class Conv2dKernels {
         int ho = g.outH(), wo = g.outW();
         int buf = scratchOff + thread * scratchPerThread(g);
         boolean direct = g.pointwise();
-        int rows = direct ? 1 : g.h() + 2 * g.padH(), rowStride = direct ? g.h() * g.w() : g.w() + 2 * g.padW();
+        int channelStep = direct ? g.h() * g.w() : g.w() + 2 * g.padW(), rowStep = direct ? channelStep : g.c() * channelStep;
         int prepared = -1;
         for (int item = begin; item < end; item++) {
             int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
@@ -85,7 +86,7 @@ public final class Conv2dKernels {
                 inOff = buf;
             }
             int ocFirst = grp * g.og() + block * OB, ocCount = Math.min(OB, g.og() - block * OB);
-            DirectConv.convolve(in, inOff, rows, rowStride, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
+            DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), bias, biasOff,
                     y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg());
         }
@@ -120,7 +121,7 @@ public final class Conv2dKernels {
                 prepared = img;
             }
             int cFirst = grp * g.cg() + block * OB, cCount = Math.min(OB, g.cg() - block * OB);
-            DirectConv.convolve(scratch, buf, rows, rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
+            DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, 0, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
                     cFirst, cCount, grp * g.og());
         }
@@ -157,7 +158,7 @@ public final class Conv2dKernels {
         int kk = g.kh() * g.kw(), perOc = g.cg() * kk;
         java.util.Arrays.fill(dw, dwOff + ocBegin * perOc, dwOff + ocEnd * perOc, 0f);
         int buf = scratchOff + thread * scratchPerThread(g);
-        int rows = g.h() + 2 * g.padH(), rowStride = g.w() + 2 * g.padW(), plane = rows * rowStride;
+        int channelStep = g.w() + 2 * g.padW(), rowStep = g.c() * channelStep;
         int ho = g.outH(), wo = g.outW();
         int[] gather = g.strideW() == 1 ? null : DirectConv.gatherIndices(g.strideW());
         for (int img = 0; img < g.n(); img++) {
@@ -168,16 +169,20 @@ public final class Conv2dKernels {
                 int grp = oc / g.og();
                 int count = Math.min(OB, Math.min(ocEnd, (grp + 1) * g.og()) - oc);
                 for (int ci = 0; ci < g.cg(); ci++) {
-                    int inPlane = buf + (grp * g.cg() + ci) * plane;
+                    int inPlane = buf + (grp * g.cg() + ci) * channelStep;
                     for (int i = 0; i < g.kh(); i++)
                         for (int j = 0; j < g.kw(); j++) {
                             int tap = (ci * g.kh() + i) * g.kw() + j;
-                            int in0 = inPlane + i * g.dilationH() * rowStride + j * g.dilationW();
-                            if (count == OB) {
-                                dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStride, gather, dw, dwOff + oc * perOc + tap, perOc);
+                            int in0 = inPlane + i * g.dilationH() * rowStep + j * g.dilationW();
+                            if (count == OB && j + 1 < g.kw()) {
+                                dot4x2(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, g.dilationW(), rowStep, gather,
+                                        dw, dwOff + oc * perOc + tap, perOc);
+                                j++;
+                            } else if (count == OB) {
+                                dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStep, gather, dw, dwOff + oc * perOc + tap, perOc);
                             } else {
                                 for (int k = 0; k < count; k++) {
-                                    dw[dwOff + (oc + k) * perOc + tap] += dot1(g, dy, dyImg + (oc + k) * ho * wo, scratch, in0, rowStride, gather);
+                                    dw[dwOff + (oc + k) * perOc + tap] += dot1(g, dy, dyImg + (oc + k) * ho * wo, scratch, in0, rowStep, gather);
                                 }
                             }
                         }
@@ -217,10 +222,53 @@ public final class Conv2dKernels {
                 }
             }
         }
-        dw[at] += s0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + perOc] += s1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + 2 * perOc] += s2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        dw[at + 3 * perOc] += s3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        dw[at] += s0.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@link #dot4} for two neighbouring taps (input offsets in0 and in0 + tapStep, weights at
+     * and at + 1) at once: each output-gradient vector is loaded once for both, so the loop does
+     * 8 FMAs per 4 dy loads and 2 input loads instead of 4 per 5.
+     */
+    private static void dot4x2(ConvGeometry g, float[] dy, int dy0, int dyPlane, float[] in, int in0, int tapStep, int rowStride,
+                               int[] gather, float[] dw, int at, int perOc) {
+        int ho = g.outH(), wo = g.outW(), sh = g.strideH(), sw = g.strideW();
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+        for (int oh = 0; oh < ho; oh++) {
+            int d = dy0 + oh * wo, r = in0 + oh * sh * rowStride;
+            for (int ow = 0; ow < wo; ow += L) {
+                FloatVector xa = DirectConv.load(in, r + ow * sw, sw, gather, L);
+                FloatVector xb = DirectConv.load(in, r + ow * sw + tapStep, sw, gather, L);
+                FloatVector d0, d1, d2, d3;
+                if (ow + L <= wo) {
+                    d0 = FloatVector.fromArray(S, dy, d + ow);
+                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane);
+                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane);
+                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane);
+                } else { // the row's tail: lanes past its end read as zero
+                    VectorMask<Float> m = S.indexInRange(0, wo - ow);
+                    d0 = FloatVector.fromArray(S, dy, d + ow, m);
+                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane, m);
+                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane, m);
+                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane, m);
+                }
+                s0 = d0.fma(xa, s0); t0 = d0.fma(xb, t0);
+                s1 = d1.fma(xa, s1); t1 = d1.fma(xb, t1);
+                s2 = d2.fma(xa, s2); t2 = d2.fma(xb, t2);
+                s3 = d3.fma(xa, s3); t3 = d3.fma(xb, t3);
+            }
+        }
+        dw[at] += s0.reduceLanes(VectorOperators.ADD);
+        dw[at + 1] += t0.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
+        dw[at + perOc + 1] += t1.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
+        dw[at + 2 * perOc + 1] += t2.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
+        dw[at + 3 * perOc + 1] += t3.reduceLanes(VectorOperators.ADD);
     }
 
     private static float dot1(ConvGeometry g, float[] dy, int dy0, float[] in, int in0, int rowStride, int[] gather) {
@@ -234,7 +282,7 @@ public final class Conv2dKernels {
                 s = dv.fma(DirectConv.load(in, r + ow * sw, sw, gather, L), s);
             }
         }
-        return s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return s.reduceLanes(VectorOperators.ADD);
     }
 
     // ---- bias gradient -------------------------------------------------------------------------

@@ -24,10 +24,7 @@ public record ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw,
         return new ConvGeometry(n, c, hw, hw, o, k, k, s, s, p, p, 1, 1, 1);
     }
 
-    static int outSize(int in, int k, int s, int p, int d) {
-        int room = in + 2 * p - d * (k - 1) - 1;
-        return room < 0 ? 0 : room / s + 1;
-    }
+    static int outSize(int in, int k, int s, int p, int d) { return dev.smok.ir.ConvArithmetic.outSize(in, k, s, p, d); }
 
     public int outH() { return outSize(h, kh, strideH, padH, dilationH); }
     public int outW() { return outSize(w, kw, strideW, padW, dilationW); }

@@ -7,18 +7,23 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The register-tiled direct convolution that every convolution kernel of this package runs.
  *
- * <p>It reads a <em>prepared</em> input: a stack of planes {@code [channels][rows][rowStride]}
- * in which output pixel (oh, ow) of tap (i, j) reads row {@code oh·sh + i·dh}, column
+ * <p>It reads a <em>prepared</em> input addressed by a channel step and a row step (element
+ * (c, r, col) at {@code c·channelStep + r·rowStep + col}) in which output pixel (oh, ow) of tap (i, j) reads row {@code oh·sh + i·dh}, column
  * {@code ow·sw + j·dw}, with no bounds checks — the caller has already applied padding
  * (a zero-padded copy of the image for the forward pass, a zero-dilated and shifted copy of
  * the output gradient for the input gradient). No im2col matrix is ever built: the extra
- * memory is one padded image.
+ * memory is one padded image. Prepared copies interleave channels within each row
+ * ({@code [rows][channels][rowStride]}), so the input rows one output row reads are one
+ * contiguous block (few TLB pages) instead of one strip per channel plane.
  *
- * <p>Tiling: a tile is 4 output channels × 4 vectors of consecutive output columns (64 pixels
- * with 16-lane vectors) of one output row, held in 16 accumulators. For every input channel
- * and tap the tile loads 4 input vectors and broadcasts 4 weights, then issues 16 FMAs, so the
- * loop is bound by FMA throughput rather than loads. Row tails, strides other than 1 (loaded by
- * gathers) and output-channel tails use narrower 4×1 and 1×1 tiles with masks.
+ * <p>Tiling: a tile is 4 output channels × 2 vectors of consecutive output columns (16 pixels
+ * with AVX2's 8 lanes, 32 with AVX-512's 16) of one output row, held in 8 accumulators. The
+ * (channel, kernel row, kernel column) taps are flattened into one loop over a precomputed
+ * offset table, with the weights of each output channel contiguous in the same order; each
+ * step loads 2 input vectors, broadcasts 4 weights and issues 8 FMAs. Measured on AVX2
+ * (16 vector registers), 4×2 beat 4×3 and 4×4 tiles by 1.4–2×: those spill accumulators.
+ * Row tails, strides other than 1 (loaded by gathers) and output-channel tails use narrower
+ * 4×1 and 1×1 tiles with masks.
  */
 final class DirectConv {
     private DirectConv() {}
@@ -27,35 +32,38 @@ final class DirectConv {
     static final int L = S.length();
     /** Output channels per register tile. */
     static final int OB = 4;
+    /** Vectors of output columns per wide tile. */
+    static final int WV = 2;
 
     /** Slack after a prepared buffer so vector tiles may read past the last row. */
-    static int slack(int sw) { return 4 * L * sw + L; }
+    static int slack(int sw) { return (WV + 1) * L * sw + L; }
 
     /**
      * Output channels {@code [ocFirst, ocFirst + ocCount)} of one image. Weights of output
-     * channel oc start at {@code wOff + oc·cg·kh·kw} ([cg][kh][kw]); it reads input planes
-     * {@code inFirst .. inFirst + cg − 1}; output plane oc starts at {@code outOff + oc·ho·wo}
+     * channel oc start at {@code wOff + oc·cg·kh·kw} ([cg][kh][kw]); it reads input channels
+     * {@code inFirst .. inFirst + cg − 1} (element (c, r, col) at inOff + c·channelStep + r·rowStep + col); output plane oc starts at {@code outOff + oc·ho·wo}
      * and is overwritten. {@code overrunSafe}: rows may be read past their end (prepared
      * buffers have slack); when false, partial vectors use masked loads.
      */
-    static void convolve(float[] in, int inOff, int rows, int rowStride, boolean overrunSafe,
+    static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe,
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
                          float[] bias, int biasOff, float[] out, int outOff, int ho, int wo,
                          int ocFirst, int ocCount, int inFirst) {
-        int plane = rows * rowStride;
+        int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
         int[] gather = sw == 1 ? null : gatherIndices(sw);
+        int[] taps = tapOffsets(cg, kh, kw, plane, dh * rowStride, dw);
         int end = ocFirst + ocCount, oc = ocFirst;
         for (; oc + OB <= end; oc += OB) {
             for (int oh = 0; oh < ho; oh++) {
                 int xRow = base + oh * sh * rowStride;
-                for (int ow0 = 0; ow0 < wo; ow0 += OB * L) {
+                for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
                     int left = wo - ow0;
-                    if (sw == 1 && (left >= OB * L || (overrunSafe && left > (OB - 1) * L))) {
-                        tile4x4(in, xRow + ow0, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw,
+                    if (sw == 1 && (left >= WV * L || (overrunSafe && left > (WV - 1) * L))) {
+                        tileWide(in, xRow + ow0, taps, w, wOff + oc * cg * kh * kw, cg * kh * kw,
                                 bias, biasOff + oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, left);
                     } else {
-                        for (int v = ow0; v < Math.min(wo, ow0 + OB * L); v += L) {
+                        for (int v = ow0; v < Math.min(wo, ow0 + WV * L); v += L) {
                             tile4x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
                                     bias, biasOff + oc, out, outOff + (oc * ho + oh) * wo + v, ho * wo, Math.min(L, wo - v));
                         }
@@ -74,6 +82,15 @@ final class DirectConv {
         }
     }
 
+    /** Input offset of every (channel, kernel row, kernel column) tap, in weight order. */
+    static int[] tapOffsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+        int[] t = new int[cg * kh * kw];
+        for (int c = 0, k = 0; c < cg; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++) t[k++] = c * channelStep + i * rowStep + j * colStep;
+        return t;
+    }
+
     static int[] gatherIndices(int stride) {
         int[] idx = new int[L];
         for (int i = 0; i < L; i++) idx[i] = i * stride;
@@ -84,48 +101,40 @@ final class DirectConv {
         return bias == null ? FloatVector.zero(S) : FloatVector.broadcast(S, bias[at]);
     }
 
-    /** 4 channels × 4 vectors; stride 1; {@code left} valid columns from the tile start (> 3L). */
-    private static void tile4x4(float[] in, int x0, int plane, int rowStride, float[] w, int w0, int cg, int kh, int kw,
-                                int dh, int dw, float[] bias, int b0, float[] out, int o0, int outPlane, int left) {
-        FloatVector a00 = start(bias, b0), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = start(bias, b0 + 1), a11 = a10, a12 = a10, a13 = a10;
-        FloatVector a20 = start(bias, b0 + 2), a21 = a20, a22 = a20, a23 = a20;
-        FloatVector a30 = start(bias, b0 + 3), a31 = a30, a32 = a30, a33 = a30;
-        int kk = kh * kw, wStride = cg * kk;
-        for (int ci = 0; ci < cg; ci++) {
-            for (int i = 0; i < kh; i++) {
-                int xr = x0 + ci * plane + i * dh * rowStride;
-                int wr = w0 + ci * kk + i * kw;
-                for (int j = 0; j < kw; j++) {
-                    int xo = xr + j * dw;
-                    FloatVector x0v = FloatVector.fromArray(S, in, xo);
-                    FloatVector x1v = FloatVector.fromArray(S, in, xo + L);
-                    FloatVector x2v = FloatVector.fromArray(S, in, xo + 2 * L);
-                    FloatVector x3v = FloatVector.fromArray(S, in, xo + 3 * L);
-                    int wj = wr + j;
-                    FloatVector b = FloatVector.broadcast(S, w[wj]);
-                    a00 = x0v.fma(b, a00); a01 = x1v.fma(b, a01); a02 = x2v.fma(b, a02); a03 = x3v.fma(b, a03);
-                    b = FloatVector.broadcast(S, w[wj + wStride]);
-                    a10 = x0v.fma(b, a10); a11 = x1v.fma(b, a11); a12 = x2v.fma(b, a12); a13 = x3v.fma(b, a13);
-                    b = FloatVector.broadcast(S, w[wj + 2 * wStride]);
-                    a20 = x0v.fma(b, a20); a21 = x1v.fma(b, a21); a22 = x2v.fma(b, a22); a23 = x3v.fma(b, a23);
-                    b = FloatVector.broadcast(S, w[wj + 3 * wStride]);
-                    a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31); a32 = x2v.fma(b, a32); a33 = x3v.fma(b, a33);
-                }
-            }
+    /**
+     * 4 channels × 2 vectors; stride 1; {@code left} valid columns from the tile start (more
+     * than one vector; the second vector's store is masked when fewer than two).
+     */
+    private static void tileWide(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
+                                 float[] bias, int b0, float[] out, int o0, int outPlane, int left) {
+        FloatVector a00 = start(bias, b0), a01 = a00;
+        FloatVector a10 = start(bias, b0 + 1), a11 = a10;
+        FloatVector a20 = start(bias, b0 + 2), a21 = a20;
+        FloatVector a30 = start(bias, b0 + 3), a31 = a30;
+        int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride;
+        for (int t = 0; t < wStride; t++) {
+            int xo = x0 + taps[t];
+            FloatVector x0v = FloatVector.fromArray(S, in, xo);
+            FloatVector x1v = FloatVector.fromArray(S, in, xo + L);
+            FloatVector b = FloatVector.broadcast(S, w[w0 + t]);
+            a00 = x0v.fma(b, a00); a01 = x1v.fma(b, a01);
+            b = FloatVector.broadcast(S, w[w1 + t]);
+            a10 = x0v.fma(b, a10); a11 = x1v.fma(b, a11);
+            b = FloatVector.broadcast(S, w[w2 + t]);
+            a20 = x0v.fma(b, a20); a21 = x1v.fma(b, a21);
+            b = FloatVector.broadcast(S, w[w3 + t]);
+            a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
         }
-        store4(a00, a01, a02, a03, out, o0, left);
-        store4(a10, a11, a12, a13, out, o0 + outPlane, left);
-        store4(a20, a21, a22, a23, out, o0 + 2 * outPlane, left);
-        store4(a30, a31, a32, a33, out, o0 + 3 * outPlane, left);
+        storeWide(a00, a01, out, o0, left);
+        storeWide(a10, a11, out, o0 + outPlane, left);
+        storeWide(a20, a21, out, o0 + 2 * outPlane, left);
+        storeWide(a30, a31, out, o0 + 3 * outPlane, left);
     }
 
-    private static void store4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] out, int o, int left) {
+    private static void storeWide(FloatVector v0, FloatVector v1, float[] out, int o, int left) {
         v0.intoArray(out, o);
-        v1.intoArray(out, o + L);
-        v2.intoArray(out, o + 2 * L);
-        if (left >= 4 * L) v3.intoArray(out, o + 3 * L);
-        else v3.intoArray(out, o + 3 * L, S.indexInRange(0, left - 3 * L));
+        if (left >= WV * L) v1.intoArray(out, o + L);
+        else v1.intoArray(out, o + L, S.indexInRange(0, left - L));
     }
 
     /** One vector of {@code n} valid columns starting at input offset {@code at} (gathered when strided). */
@@ -182,31 +191,29 @@ final class DirectConv {
     // ---- preparing inputs ------------------------------------------------------------------------
 
     /**
-     * Copies {@code channels} planes of h×w from {@code x} into {@code buf} with {@code padH} zero
-     * rows above and below and {@code padW} zero columns left and right (rowStride w + 2·padW),
-     * then zeroes {@code slack} more floats.
+     * Copies {@code channels} planes of h×w from {@code x} into {@code buf} in the interleaved
+     * layout [h + 2·padH][channels][w + 2·padW], with zero rows above and below and zero
+     * columns left and right, then zeroes {@code slack} more floats. Channel step
+     * w + 2·padW, row step channels·(w + 2·padW).
      */
     static void pad(float[] x, int xOff, int channels, int h, int w, int padH, int padW, float[] buf, int bufOff, int slack) {
-        int rows = h + 2 * padH, rowStride = w + 2 * padW;
-        for (int c = 0; c < channels; c++) {
-            int p = bufOff + c * rows * rowStride;
-            java.util.Arrays.fill(buf, p, p + padH * rowStride, 0f);
-            for (int r = 0; r < h; r++) {
-                int d = p + (r + padH) * rowStride;
+        int rows = h + 2 * padH, rowStride = w + 2 * padW, rowStep = channels * rowStride;
+        java.util.Arrays.fill(buf, bufOff, bufOff + padH * rowStep, 0f);
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < channels; c++) {
+                int d = bufOff + (r + padH) * rowStep + c * rowStride;
                 if (padW > 0) {
                     java.util.Arrays.fill(buf, d, d + padW, 0f);
                     java.util.Arrays.fill(buf, d + padW + w, d + rowStride, 0f);
                 }
                 System.arraycopy(x, xOff + (c * h + r) * w, buf, d + padW, w);
             }
-            java.util.Arrays.fill(buf, p + (padH + h) * rowStride, p + rows * rowStride, 0f);
         }
-        int endAt = bufOff + channels * rows * rowStride;
-        java.util.Arrays.fill(buf, endAt, endAt + slack, 0f);
+        java.util.Arrays.fill(buf, bufOff + (padH + h) * rowStep, bufOff + rows * rowStep + slack, 0f);
     }
 
     /**
-     * Writes buf[c][u][v] = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
+     * Writes buf[u][c][v] (interleaved like {@link #pad}) = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
      * and in range, else 0, for u < rows and v < rowStride, then {@code slack} zeros: the output
      * gradient dilated by the stride and shifted, so the input gradient becomes a stride-1
      * correlation with the flipped kernel. Shifts may be negative (padding wider than the kernel).
@@ -218,7 +225,7 @@ final class DirectConv {
             for (int oh = 0; oh < ho; oh++) {
                 int u = oh * sh + shiftH;
                 if (u < 0 || u >= rows) continue;
-                int src = gOff + (c * ho + oh) * wo, dst = bufOff + (c * rows + u) * rowStride;
+                int src = gOff + (c * ho + oh) * wo, dst = bufOff + (u * channels + c) * rowStride;
                 if (sw == 1 && shiftW >= 0 && shiftW + wo <= rowStride) {
                     System.arraycopy(g, src, buf, dst + shiftW, wo);
                     continue;
