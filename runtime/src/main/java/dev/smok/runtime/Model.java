@@ -45,9 +45,13 @@ public final class Model implements AutoCloseable {
         this.pending = network.initialParameters();
     }
 
+    /** The network this model compiles. */
     public Network network() { return network; }
+    /** The options it was compiled with (do not change them afterwards). */
     public Options options() { return options; }
+    /** The training objective: the options' loss, else the network's default. */
     public Loss loss() { return loss; }
+    /** Samples per training step and per inference run (a compile-time constant). */
     public int batch() { return options.batch; }
 
     /** Wall time spent in passes, code generation and class definition so far, in milliseconds. */
@@ -247,6 +251,7 @@ public final class Model implements AutoCloseable {
         return m;
     }
 
+    /** Releases the executables' resources; the model is unusable afterwards. */
     @Override public void close() {
         if (train != null) train.close();
         if (infer != null) infer.close();
