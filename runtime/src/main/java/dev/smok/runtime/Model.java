@@ -237,6 +237,7 @@ public final class Model implements AutoCloseable {
                 }
             }
         }
+        if (train != null && infer != null) rest.clear(); // e.g. slots of another optimizer: nothing will use them
         if (pending == null && !rest.isEmpty()) pending = new LinkedHashMap<>();
         if (pending != null) { // for executables not compiled yet
             tensors.forEach((k, v) -> { if (rest.containsKey(k) || pending.containsKey(k)) pending.put(k, v.copy()); });

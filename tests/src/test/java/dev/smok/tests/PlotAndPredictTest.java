@@ -90,6 +90,13 @@ class PlotAndPredictTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("test accuracy " + trained + " on 2,000 images"), r.out());
 
+        Path cut = dir.resolve("cut.safetensors"); // 7,850 parameters, Adam m and v, @step: 4 x (3 x 7,850 + 1) bytes
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(ckpt), (int) Files.size(ckpt) - 10));
+        r = DataAndCliTest.cli("eval", "logistic", "--weights", cut.toString(), "--backend", "interpreter");
+        assertEquals(1, r.code(), r.err());
+        assertEquals(List.of("smok: error: " + cut + ": truncated: the header describes 94204 bytes of tensor data but the file holds 94194"),
+                r.err().lines().filter(l -> !l.startsWith("WARNING")).toList());
+
         // resuming from the checkpoint continues training (the optimizer state is restored)
         r = DataAndCliTest.cli("train", "logistic", "--backend", "interpreter", "--epochs", "1", "--limit", "2000", "--weights", ckpt.toString());
         assertEquals(0, r.code(), r.err());
