@@ -75,6 +75,16 @@ class PlotAndPredictTest {
         assertTrue(count(img, Charts.BLUE) > 500 && count(img, Charts.ORANGE) > 500);
     }
 
+    @Test void logScaleLineChartSkipsNonPositiveValues(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("grad.png");
+        new dev.smok.runtime.plot.LineChart("gradient norm per layer", "layer", "norm").logY(true)
+                .series("sigmoid", new double[] {1, 2, 3, 4}, new double[] {1e-6, 1e-4, 0, 1e-1})
+                .series("relu", new double[] {1, 2, 3, 4}, new double[] {0.5, 0.4, 0.6, 0.5})
+                .savePng(file, 500, 350);
+        BufferedImage img = readPng(file);
+        assertTrue(count(img, Charts.BLUE) > 100 && count(img, Charts.ORANGE) > 100);
+    }
+
     @Test void trainSaveEvalAndPredictAgree(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("logistic.safetensors"), plot = dir.resolve("logistic.png");
         DataAndCliTest.Run r = DataAndCliTest.cli("train", "logistic", "--backend", "interpreter", "--epochs", "2", "--limit", "2000",
