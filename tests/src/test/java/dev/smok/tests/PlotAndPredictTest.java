@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smok.frontend.models.Perceptrons;
+import dev.smok.ir.Shape;
 import dev.smok.runtime.Model;
 import dev.smok.runtime.Options;
 import dev.smok.runtime.Smok;
@@ -78,11 +79,32 @@ class PlotAndPredictTest {
     @Test void logScaleLineChartSkipsNonPositiveValues(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("grad.png");
         new dev.smok.runtime.plot.LineChart("gradient norm per layer", "layer", "norm").logY(true)
-                .series("sigmoid", new double[] {1, 2, 3, 4}, new double[] {1e-6, 1e-4, 0, 1e-1})
+                .logX(true).series("sigmoid", new double[] {1, 2, 3, 4}, new double[] {1e-6, 1e-4, 0, 1e-1})
                 .series("relu", new double[] {1, 2, 3, 4}, new double[] {0.5, 0.4, 0.6, 0.5})
                 .savePng(file, 500, 350);
         BufferedImage img = readPng(file);
         assertTrue(count(img, Charts.BLUE) > 100 && count(img, Charts.ORANGE) > 100);
+    }
+
+    @Test void imagesBecomeMnistStyleInputs(@TempDir Path dir) throws Exception {
+        // a colour image twice the input size: a white 20x20 square (at 8..27) on black, one red pixel block
+        BufferedImage rgb = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
+        for (int y = 8; y < 28; y++) for (int x = 8; x < 28; x++) rgb.setRGB(x, y, 0xffffff);
+        for (int y = 40; y < 42; y++) for (int x = 40; x < 42; x++) rgb.setRGB(x, y, 0xff0000);
+        Path file = dir.resolve("square.png");
+        ImageIO.write(rgb, "png", file.toFile());
+        float[] x = Images.read(file, Shape.of(1, 28, 28), false);
+        assertEquals(1f, x[4 * 28 + 4], 1e-6);       // inside the square (2x2 blocks average exactly)
+        assertEquals(0f, x[2 * 28 + 2], 1e-6);       // background
+        assertEquals(0.299f, x[20 * 28 + 20], 1e-4); // red by luminance
+        assertEquals(0f, Images.read(file, Shape.of(784), true)[4 * 28 + 4], 1e-6); // --invert, flat input
+
+        // gray PNGs keep their exact levels (no linear-to-sRGB brightening of mid-tones)
+        float[] levels = new float[28 * 28];
+        for (int i = 0; i < levels.length; i++) levels[i] = (i % 256) / 255f;
+        Path gray = dir.resolve("gray.png");
+        Images.writeGray(levels, 0, 28, 28, gray);
+        assertArrayEquals(levels, Images.read(gray, Shape.of(1, 28, 28), false), 1e-6f);
     }
 
     @Test void trainSaveEvalAndPredictAgree(@TempDir Path dir) throws Exception {
