@@ -46,9 +46,13 @@ public final class Model implements AutoCloseable {
         this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
     }
 
+    /** The network this model compiles. */
     public Network network() { return network; }
+    /** The options it was compiled with (do not change them afterwards). */
     public Options options() { return options; }
+    /** The training objective: the options' loss, else the network's default. */
     public Loss loss() { return loss; }
+    /** Samples per training step and per inference run (a compile-time constant). */
     public int batch() { return options.batch; }
 
     /** Wall time spent in passes, code generation and class definition so far, in milliseconds. */
@@ -240,6 +244,7 @@ public final class Model implements AutoCloseable {
                 }
             }
         }
+        if (train != null && infer != null) rest.clear(); // e.g. slots of another optimizer: nothing will use them
         if (pending == null && !rest.isEmpty()) pending = new LinkedHashMap<>();
         if (pending != null) { // for executables not compiled yet
             tensors.forEach((k, v) -> { if (rest.containsKey(k) || pending.containsKey(k)) pending.put(k, v.copy()); });
@@ -293,6 +298,7 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /** Releases the executables' resources; the model is unusable afterwards. */
     @Override public void close() {
         if (train != null) train.close();
         if (infer != null) infer.close();

@@ -11,6 +11,7 @@ public final class ProgressBar {
     private final boolean terminal;
     private long lastDraw;
 
+    /** Progress to {@code out}: a redrawn bar when {@code terminal}, else one line per epoch. */
     public ProgressBar(PrintStream out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;

@@ -18,5 +18,6 @@ public final class Smok {
     /** Prepares {@code network} for training and inference; code is generated on first use. */
     public static Model compile(Network network, Options options) { return new Model(network, options); }
 
+    /** {@link #compile(Network, Options)} with the default options (batch 64, Adam 1e-3, the cpu backend). */
     public static Model compile(Network network) { return compile(network, new Options()); }
 }

@@ -26,6 +26,13 @@ public final class Trainer {
         public EpochStats last() { return epochs.get(epochs.size() - 1); }
     }
 
+    /**
+     * Trains {@code model} for {@code epochs} passes over {@code train}, measuring accuracy on
+     * {@code test} (may be null) after each, and reports progress to {@code progress}.
+     *
+     * @throws dev.smok.runtime.data.DataException when the data's sample shape or class count does not fit the network,
+     *         or there are fewer samples than one batch
+     */
     public static History fit(Model model, Dataset train, Dataset test, int epochs, ProgressBar progress) {
         int batch = model.batch();
         if (!train.sampleShape().equals(model.network().inputShape())) {

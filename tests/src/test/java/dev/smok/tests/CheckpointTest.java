@@ -107,6 +107,22 @@ class CheckpointTest {
         assertEquals(b.length, buf.position());
     }
 
+    /** reference.safetensors was written by Hugging Face's safetensors 0.8.0 (Python, numpy) — see its test for the values. */
+    @Test void readsAndWritesExactlyWhatTheReferenceLibraryDoes() throws Exception {
+        byte[] reference;
+        try (var in = CheckpointTest.class.getResourceAsStream("reference.safetensors")) {
+            reference = in.readAllBytes();
+        }
+        // save_file({"fc.weight": arange(6).reshape(2, 3), "fc.bias": [0.5, -1.5], "@step": [7]}, metadata={"format": "pt"})
+        SafeTensors.Contents c = SafeTensors.decode(reference, "reference.safetensors");
+        assertEquals(Map.of("format", "pt"), c.metadata());
+        assertEquals(Shape.of(2, 3), c.tensors().get("fc.weight").shape());
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, c.tensors().get("fc.weight").toArray());
+        assertArrayEquals(new float[] {0.5f, -1.5f}, c.tensors().get("fc.bias").toArray());
+        assertArrayEquals(new float[] {7}, c.tensors().get("@step").toArray());
+        assertArrayEquals(reference, SafeTensors.encode(c.tensors(), c.metadata()), "byte-identical to the reference writer");
+    }
+
     @Test void aFileCutAtAnyByteIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.safetensors");
         try (Model a = compile(small(3), OptimizerSpec.adam(0.01f))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smok.frontend.models.Perceptrons;
+import dev.smok.ir.Shape;
 import dev.smok.runtime.Model;
 import dev.smok.runtime.Options;
 import dev.smok.runtime.Smok;
@@ -75,6 +76,37 @@ class PlotAndPredictTest {
         assertTrue(count(img, Charts.BLUE) > 500 && count(img, Charts.ORANGE) > 500);
     }
 
+    @Test void logScaleLineChartSkipsNonPositiveValues(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("grad.png");
+        new dev.smok.runtime.plot.LineChart("gradient norm per layer", "layer", "norm").logY(true)
+                .logX(true).series("sigmoid", new double[] {1, 2, 3, 4}, new double[] {1e-6, 1e-4, 0, 1e-1})
+                .series("relu", new double[] {1, 2, 3, 4}, new double[] {0.5, 0.4, 0.6, 0.5})
+                .savePng(file, 500, 350);
+        BufferedImage img = readPng(file);
+        assertTrue(count(img, Charts.BLUE) > 100 && count(img, Charts.ORANGE) > 100);
+    }
+
+    @Test void imagesBecomeMnistStyleInputs(@TempDir Path dir) throws Exception {
+        // a colour image twice the input size: a white 20x20 square (at 8..27) on black, one red pixel block
+        BufferedImage rgb = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
+        for (int y = 8; y < 28; y++) for (int x = 8; x < 28; x++) rgb.setRGB(x, y, 0xffffff);
+        for (int y = 40; y < 42; y++) for (int x = 40; x < 42; x++) rgb.setRGB(x, y, 0xff0000);
+        Path file = dir.resolve("square.png");
+        ImageIO.write(rgb, "png", file.toFile());
+        float[] x = Images.read(file, Shape.of(1, 28, 28), false);
+        assertEquals(1f, x[4 * 28 + 4], 1e-6);       // inside the square (2x2 blocks average exactly)
+        assertEquals(0f, x[2 * 28 + 2], 1e-6);       // background
+        assertEquals(0.299f, x[20 * 28 + 20], 1e-4); // red by luminance
+        assertEquals(0f, Images.read(file, Shape.of(784), true)[4 * 28 + 4], 1e-6); // --invert, flat input
+
+        // gray PNGs keep their exact levels (no linear-to-sRGB brightening of mid-tones)
+        float[] levels = new float[28 * 28];
+        for (int i = 0; i < levels.length; i++) levels[i] = (i % 256) / 255f;
+        Path gray = dir.resolve("gray.png");
+        Images.writeGray(levels, 0, 28, 28, gray);
+        assertArrayEquals(levels, Images.read(gray, Shape.of(1, 28, 28), false), 1e-6f);
+    }
+
     @Test void trainSaveEvalAndPredictAgree(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("logistic.safetensors"), plot = dir.resolve("logistic.png");
         DataAndCliTest.Run r = DataAndCliTest.cli("train", "logistic", "--backend", "interpreter", "--epochs", "2", "--limit", "2000",
@@ -89,6 +121,13 @@ class PlotAndPredictTest {
         r = DataAndCliTest.cli("eval", "logistic", "--weights", ckpt.toString(), "--backend", "interpreter");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("test accuracy " + trained + " on 2,000 images"), r.out());
+
+        Path cut = dir.resolve("cut.safetensors"); // 7,850 parameters, Adam m and v, @step: 4 x (3 x 7,850 + 1) bytes
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(ckpt), (int) Files.size(ckpt) - 10));
+        r = DataAndCliTest.cli("eval", "logistic", "--weights", cut.toString(), "--backend", "interpreter");
+        assertEquals(1, r.code(), r.err());
+        assertEquals(List.of("smok: error: " + cut + ": truncated: the header describes 94204 bytes of tensor data but the file holds 94194"),
+                r.err().lines().filter(l -> !l.startsWith("WARNING")).toList());
 
         // resuming from the checkpoint continues training (the optimizer state is restored)
         r = DataAndCliTest.cli("train", "logistic", "--backend", "interpreter", "--epochs", "1", "--limit", "2000", "--weights", ckpt.toString());

@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
  * {@code --labels} the accuracy is printed as well.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Classify images with a trained model: PNG/JPEG files (MNIST convention: white digit on black;",
-                "see --invert) or an IDX file of images (prints accuracy when --labels is given)."})
+        description = {"Classify images with trained weights: image files (white digit on black, see --invert)",
+                "or an IDX images file (with --labels, the accuracy too)."})
 final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A built-in model name or a .jsh script.")
     String model;

@@ -11,11 +11,12 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Crash-safe file replacement: the bytes go to a temporary file in the target's own folder
- * (hidden, named {@code .NAME.PID.tmp}), are forced to disk with {@code fsync}, and the temporary
- * file is then atomically renamed over the target; finally the folder itself is fsync'd so the
- * rename is durable. A crash or kill at any moment leaves either the previous file or the new
- * one, never a mixture, and never a half-written file under the target's name. A failure
- * deletes the temporary file (a killed process may leave one behind; it is never read).
+ * (hidden, named {@code .NAME.PID-RANDOM.tmp}, so concurrent writers never share one), are
+ * forced to disk with {@code fsync}, and the temporary file is then atomically renamed over the
+ * target; finally the folder itself is fsync'd so the rename is durable. A crash or kill at any
+ * moment leaves either the previous file or the new one, never a mixture, and never a
+ * half-written file under the target's name. A failure deletes the temporary file (a killed
+ * process may leave one behind; it is never read).
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {}
@@ -25,9 +26,10 @@ public final class CheckpointWriter {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) ch.write(b);
                 ch.force(true);

@@ -15,7 +15,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A line chart of named series (x, y pairs), drawn with XChart: lines with round markers, the
- * legend inside the plot, optional logarithmic y axis (for gradient norms spanning decades).
+ * legend inside the plot, optional logarithmic axes (for gradient norms spanning decades, or
+ * batch sizes).
  * Series take colours from {@link Charts#SERIES_COLORS} in the order they are added unless one
  * is given. Points whose y is NaN or infinite (or not positive on a log axis) are left out.
  *
@@ -28,13 +29,16 @@ public final class LineChart {
 
     private final String title, xLabel, yLabel;
     private final List<Series> series = new ArrayList<>();
-    private boolean logY;
+    private boolean logX, logY;
 
     public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
     }
+
+    /** Uses a base-10 logarithmic x axis (points with x not positive are left out). */
+    public LineChart logX(boolean on) { logX = on; return this; }
 
     /** Uses a base-10 logarithmic y axis. */
     public LineChart logY(boolean on) { logY = on; return this; }
@@ -55,15 +59,16 @@ public final class LineChart {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisDecimalPattern(logY ? "0.#E0" : "#,##0.####");
-        chart.getStyler().setXAxisDecimalPattern("#,##0.##");
+        chart.getStyler().setXAxisDecimalPattern(logX ? "0.#E0" : "#,##0.##");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         boolean any = false;
         for (Series s : series) {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
                 double y = s.y()[i];
-                if (Double.isFinite(y) && Double.isFinite(s.x()[i]) && (!logY || y > 0)) { xs.add(s.x()[i]); ys.add(y); }
+                if (Double.isFinite(y) && Double.isFinite(s.x()[i]) && (!logY || y > 0) && (!logX || s.x()[i] > 0)) { xs.add(s.x()[i]); ys.add(y); }
             }
             if (xs.isEmpty()) continue;
             XYSeries xy = chart.addSeries(s.name(), xs, ys);
@@ -73,7 +78,7 @@ public final class LineChart {
             xy.setLineStyle(new BasicStroke(2.5f));
             any = true;
         }
-        if (!any) chart.addSeries("(no data)", new double[] {0}, new double[] {logY ? 1 : 0});
+        if (!any) chart.addSeries("(no data)", new double[] {logX ? 1 : 0}, new double[] {logY ? 1 : 0});
         return BitmapEncoder.getBufferedImage(chart);
     }
 
