@@ -79,13 +79,25 @@ class TrainCommand implements Callable<Integer> {
         try (Model m = Smok.compile(net, opts)) {
             Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
             Trainer.EpochStats last = h.last();
-            System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
+            if (m.loss() == dev.smok.frontend.Loss.MSE && split.test().classes() == 0 && net.outputShape().size() == 1) {
+                System.out.printf("test MSE %.5f, %,.0f samples/s, compile %.0f ms%n", testMse(m, split.test()), last.imagesPerSecond(), h.compileMillis());
+            } else {
+                System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
+            }
             if (report != null) {
                 writeReport(net, h, m);
                 System.out.println("report written to " + report);
             }
         }
         return 0;
+    }
+
+    /** Mean squared error on a regression data set with one target per sample (kept in labels()). */
+    static double testMse(Model m, dev.smok.runtime.data.Dataset test) {
+        float[] y = m.predict(test.x(), test.count());
+        double sum = 0;
+        for (int i = 0; i < test.count(); i++) sum += (y[i] - test.labels()[i]) * (double) (y[i] - test.labels()[i]);
+        return sum / test.count();
     }
 
     List<String> disabled() {
