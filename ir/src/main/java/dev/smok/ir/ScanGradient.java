@@ -27,6 +27,12 @@ import java.util.Set;
  * After the loop, dc is the gradient of the initial carries, dw that of the invariants, and the
  * stacked d/dx_t that of the sequences. Only inputs that depend on a parameter get gradients
  * (data sequences do not), and nodes of the backward body that no output needs are dropped.
+ *
+ * <p>Weight gradients as one GEMM: when an invariant w is used once, as a_t·op(w) with a_t a
+ * sequence slice or a carry (the recurrent matmul of every cell), Σ_t d/dw is not accumulated
+ * in a carry (T small GEMMs inside the loop); the backward loop instead outputs the product's
+ * gradient g_t per step, and after the loop one GEMM over the stacked a_t (the saved carries or
+ * the sequence) and g_t, with the steps folded into the rows, gives the sum, as cuDNN does.
  */
 final class ScanGradient {
     private ScanGradient() {}
@@ -60,11 +66,17 @@ final class ScanGradient {
         }
         List<Value> carryGrads = new ArrayList<>();
         for (int j = 0; j < nCarry; j++) carryGrads.add(bb.input("grad/" + bin.get(nSeq + j).name(), bin.get(nSeq + j).shape()));
-        List<Integer> diffInv = new ArrayList<>();
+        List<Integer> diffInv = new ArrayList<>(); // invariants whose gradient is summed in a carry
         List<Value> invGrads = new ArrayList<>();
+        Map<Integer, Node> hoisted = new java.util.LinkedHashMap<>(); // invariants whose gradient is one GEMM after the loop
         for (int k = 0; k < nInv; k++) {
             if (!diff[nSeq + nCarry + k]) continue;
             Input w = bin.get(nSeq + nCarry + k);
+            Node product = hoistableProduct(body, w.value(), nSeq + nCarry);
+            if (product != null) {
+                hoisted.put(k, product);
+                continue;
+            }
             diffInv.add(k);
             invGrads.add(bb.input("grad/" + w.name(), w.shape()));
         }
@@ -84,6 +96,7 @@ final class ScanGradient {
         for (int s = 0; s < nSeq; s++) if (diff[s]) needs.add(map.get(bin.get(s).value()));
         for (int j = 0; j < nCarry; j++) needs.add(map.get(bin.get(nSeq + j).value()));
         for (int k : diffInv) needs.add(map.get(bin.get(nSeq + nCarry + k).value()));
+        for (int k : hoisted.keySet()) needs.add(map.get(bin.get(nSeq + nCarry + k).value()));
         for (Node m : recomputed) if (m.inputs().stream().anyMatch(needs::contains)) needs.add(m.out());
 
         // 2. seed, 3. reverse walk
@@ -116,6 +129,10 @@ final class ScanGradient {
             diffSeq.add(s);
             bb.output("grad/" + bin.get(s).name(), orZeros(bb, grads.get(map.get(bin.get(s).value())), bin.get(s).shape()));
         }
+        for (var e : hoisted.entrySet()) { // per step, the gradient of the product a_t·op(w)
+            Value product = map.get(e.getValue().out());
+            bb.output("grad/" + bin.get(nSeq + nCarry + e.getKey()).name() + "@product", orZeros(bb, grads.get(product), product.shape()));
+        }
 
         // ---- the backward loop in the outer graph
         Scan.Result fwd = new Scan.Result(b, n.out(), a), dOut = new Scan.Result(b, g, a);
@@ -131,7 +148,53 @@ final class ScanGradient {
         for (int j = 0; j < nCarry; j++) if (diff[nSeq + j]) result[nSeq + j] = back.carry(j);
         for (int i = 0; i < diffInv.size(); i++) result[nSeq + nCarry + diffInv.get(i)] = back.carry(nCarry + i);
         for (int i = 0; i < diffSeq.size(); i++) result[diffSeq.get(i)] = back.stacked(i);
+        int q = diffSeq.size();
+        for (var e : hoisted.entrySet()) {
+            Node m = e.getValue();
+            int operand = bin.indexOf(inputOf(body, m.in(0)));
+            Value as = operand < nSeq ? ins.get(operand) : fwd.stacked(nOut + operand - nSeq); // a_t for every t
+            result[nSeq + nCarry + e.getKey()] = summedProductGradient(b, m, as, back.stacked(q++), length);
+        }
         return result;
+    }
+
+    /**
+     * The single use of invariant {@code w} when it is {@code matmul(a, w)} (w the right operand,
+     * a not transposed) with a = a sequence slice or a carry: then d/dw summed over the steps is
+     * one GEMM of the stacked a_t with the stacked gradients of the product, after the loop,
+     * instead of T small GEMMs accumulated in a carry. Null when the pattern does not apply.
+     */
+    private static Node hoistableProduct(Graph body, Value w, int firstInvariant) {
+        Node use = null;
+        for (Node m : body.nodes()) {
+            for (Value v : m.inputs()) {
+                if (v != w) continue;
+                if (use != null) return null;
+                use = m;
+            }
+        }
+        if (body.outputs().containsValue(w) || use == null || use.op() != Op.MATMUL || use.in(1) != w || use.in(0) == w
+                || use.attrs().b("trans_a", false)) {
+            return null;
+        }
+        Input a = inputOf(body, use.in(0));
+        return a != null && body.inputs().indexOf(a) < firstInvariant ? use : null;
+    }
+
+    private static Input inputOf(Graph body, Value v) {
+        for (Input in : body.inputs()) if (in.value() == v) return in;
+        return null;
+    }
+
+    /**
+     * Σ_t d/dw of a_t·op(w) given stacked a [T, N, K] and stacked product gradients g [T, N, M]:
+     * with the steps folded into the rows, gᵀ·a when w is used transposed, else aᵀ·g.
+     */
+    private static Value summedProductGradient(GraphBuilder b, Node m, Value as, Value gs, int length) {
+        Shape a = m.in(0).shape(), g = m.out().shape();
+        Value af = b.reshape(as, Shape.of(length * a.dim(0), a.dim(1)));
+        Value gf = b.reshape(gs, Shape.of(length * g.dim(0), g.dim(1)));
+        return m.attrs().b("trans_b", false) ? b.matmul(gf, af, true, false) : b.matmul(af, gf, true, false);
     }
 
     private static void accumulate(GraphBuilder b, Map<Value, Value> grads, Value v, Value g) {

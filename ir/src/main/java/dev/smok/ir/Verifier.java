@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Checks a graph's invariants: every value is defined once and before it is read, every node's
  * shape agrees with its op's shape rule, outputs and updates refer to defined values, and each
- * update targets a parameter or state of the same shape.
+ * update targets a parameter or state of the same shape. A scan's body is verified as a graph of
+ * its own, and the scan's shape rule checks the body's interface against the node's inputs.
  */
 public final class Verifier {
     private Verifier() {}
@@ -31,6 +32,7 @@ public final class Verifier {
                         + " but its shape rule gives " + expect);
             }
             if (!defined.add(n.out())) throw fail(g, "value " + n.out().ref() + " is defined twice");
+            if (n.attrs().has(Scan.BODY)) verify(n.attrs().graph(Scan.BODY)); // a loop body is a graph of its own
         }
         for (Map.Entry<String, Value> e : g.outputs().entrySet()) {
             if (!defined.contains(e.getValue())) throw fail(g, "output " + e.getKey() + " is not defined");

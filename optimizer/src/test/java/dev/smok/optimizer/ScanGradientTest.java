@@ -66,6 +66,33 @@ class ScanGradientTest {
         }
     }
 
+    /**
+     * Weights multiplied with a sequence slice (not transposed) and with a carry: their gradients
+     * are one GEMM after the loop; the data sequence itself is an input and gets no gradient.
+     */
+    @Test void hoistedWeightGradients() {
+        for (int t : new int[] {1, 2, 17}) {
+            GraphBuilder cell = new GraphBuilder("proj");
+            Value x = cell.input("x", Shape.of(N, 4));
+            Value h = cell.input("h", Shape.of(N, H));
+            Value v = cell.input("v", Shape.of(4, H));
+            Value w = cell.input("w", Shape.of(H, H));
+            Value next = cell.tanh(cell.add(cell.matmul(x, v), cell.matmul(h, w)));
+            cell.output("h", next);
+            cell.output("y", cell.sigmoid(next));
+            GraphBuilder b = new GraphBuilder("hoist");
+            Value xs = b.input("xs", Shape.of(t, N, 4));
+            Scan.Result r = Scan.build(b, cell.build(), t, t == 2, List.of(xs), List.of(b.param("h0", Shape.of(N, H))),
+                    List.of(b.param("v", Shape.of(4, H)), b.param("w", Shape.of(H, H))));
+            b.output("loss", b.reduceSum(b.mul(r.stacked(0), b.input("k", Shape.of(t, N, H))), false, 0, 1, 2));
+            Graph g = b.build();
+            GradCheck.check(g, GradCheck.randomInputs(g, 5L * t, 3), 30);
+            Graph train = new Autodiff(null, true).run(g);
+            Node back = train.nodes().stream().filter(n -> n.op() == Op.SCAN).reduce((p, q) -> q).orElseThrow();
+            assertEquals(1, back.attrs().i(Scan.CARRIES), "only dh is carried; dv and dw are GEMMs after the loop");
+        }
+    }
+
     @Test void backwardIsOneScanAndTheTrainingGraphRoundTrips() {
         Graph small = new Autodiff(OptimizerSpec.adam(1e-3f), false).run(loss(3, false, true));
         Graph large = new Autodiff(OptimizerSpec.adam(1e-3f), false).run(loss(1000, false, true));

@@ -98,6 +98,36 @@ class RecurrentLayerTest {
         }
     }
 
+    /** A bidirectional LSTM returning sequences under a bidirectional GRU, against the reference composed by hand. */
+    @Test void bidirectionalStackMatchesTheReference() {
+        for (int steps : new int[] {1, 2, 17}) {
+            Network net = Network.sequential("stack", steps, F)
+                    .lstm(H).name("l1").returnSequences(true).bidirectional(true)
+                    .gru(H).name("l2").bidirectional(true);
+            Graph g = net.inference(N);
+            Map<String, double[]> in = GradientCheck.randomInputs(g, 40L + steps, 0.6);
+            double[] y = Interpreter.run(g, in).outputs().get("y");
+            double[] x = in.get("x");
+            for (int n = 0; n < N; n++) {
+                double[][] xs = new double[steps][F];
+                for (int t = 0; t < steps; t++) System.arraycopy(x, (n * steps + t) * F, xs[t], 0, F);
+                double[][] fw = RecurrentReference.run(RecurrentCell.LSTM, H, weights(in, "l1"), xs, false);
+                double[][] bw = RecurrentReference.run(RecurrentCell.LSTM, H, weights(in, "l1.reverse"), xs, true);
+                double[][] mid = new double[steps][2 * H];
+                for (int t = 0; t < steps; t++) {
+                    System.arraycopy(fw[t], 0, mid[t], 0, H);
+                    System.arraycopy(bw[t], 0, mid[t], H, H);
+                }
+                double[] top = RecurrentReference.run(RecurrentCell.GRU, H, weights(in, "l2"), mid, false)[steps - 1];
+                double[] topReverse = RecurrentReference.run(RecurrentCell.GRU, H, weights(in, "l2.reverse"), mid, true)[0];
+                for (int i = 0; i < H; i++) {
+                    assertEquals(top[i], y[n * 2 * H + i], 1e-12, "T=" + steps);
+                    assertEquals(topReverse[i], y[n * 2 * H + H + i], 1e-12, "T=" + steps);
+                }
+            }
+        }
+    }
+
     @Test void sequenceReadsImageRows() {
         Network net = Network.sequential("rows", 1, 28, 28).sequence().lstm(8);
         assertEquals("[8]", net.outputShape().toString());

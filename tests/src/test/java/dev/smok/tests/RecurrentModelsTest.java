@@ -15,11 +15,16 @@ import dev.smok.runtime.Model;
 import dev.smok.runtime.ModelZoo;
 import dev.smok.runtime.Options;
 import dev.smok.runtime.Smok;
+import dev.smok.runtime.cli.Main;
 import dev.smok.runtime.data.AddingProblem;
 import dev.smok.runtime.data.Dataset;
 import dev.smok.runtime.studies.VanishingGradient;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Recurrent models end to end: graph size independent of the sequence length, the built-in
@@ -105,5 +110,14 @@ class RecurrentModelsTest {
         for (int k = 0; k < 20; k++) assertTrue(rnn[k] > 0 && Double.isFinite(rnn[k]) && lstm[k] > 0 && Double.isFinite(lstm[k]));
         assertTrue(rnn[19] < rnn[0] / 10, "the simple RNN's gradient shrinks with distance: " + rnn[0] + " -> " + rnn[19]);
         assertTrue(r.csv().startsWith("k,rnn,lstm\n1,"), r.csv());
+    }
+
+    @Test void vanishingGradientCommandWritesCsv(@TempDir Path dir) throws java.io.IOException {
+        Path csv = dir.resolve("vg.csv");
+        assertEquals(0, Main.run("vanishing-gradient", "--steps", "4", "--units", "2", "--sequences", "1", "--out", csv.toString()));
+        java.util.List<String> lines = Files.readAllLines(csv);
+        assertEquals(5, lines.size(), lines.toString());
+        assertEquals("k,rnn,lstm", lines.get(0));
+        assertTrue(lines.get(4).startsWith("4,"), lines.toString());
     }
 }

@@ -107,7 +107,9 @@ class TrainCommand implements Callable<Integer> {
             Trainer.EpochStats last = h.last();
             if (m.loss().usesLabels()) {
                 System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
-            } else { // regression / reconstruction: no classes to count, the loss is the measure
+            } else if (m.loss() == dev.smok.frontend.Loss.MSE && split.test().classes() == 0 && net.outputShape().size() == 1) {
+                System.out.printf("test MSE %.5f, %,.0f samples/s, compile %.0f ms%n", testMse(m, split.test()), last.imagesPerSecond(), h.compileMillis());
+            } else { // reconstruction: no classes to count, the loss is the measure
                 System.out.printf("%s loss %.5f (epoch 1: %.5f), %,.0f images/s, compile %.0f ms%n", m.loss().name().toLowerCase().replace('_', ' '),
                         last.loss(), h.epochs().get(0).loss(), last.imagesPerSecond(), h.compileMillis());
             }
@@ -130,6 +132,14 @@ class TrainCommand implements Callable<Integer> {
                     + split.train().classes() + "; leave out --classes or give at least " + split.train().classes());
         }
         return net;
+    }
+
+    /** Mean squared error on a regression data set with one target per sample (kept in labels()). */
+    static double testMse(Model m, dev.smok.runtime.data.Dataset test) {
+        float[] y = m.predict(test.x(), test.count());
+        double sum = 0;
+        for (int i = 0; i < test.count(); i++) sum += (y[i] - test.labels()[i]) * (double) (y[i] - test.labels()[i]);
+        return sum / test.count();
     }
 
     List<String> disabled() {
