@@ -89,6 +89,29 @@ class StandardPipelinesTest {
         assertEquals("fold-constants -> dce", Pipelines.inference().without("cse", "simplify").toString());
     }
 
+    @Test void modelOptionsTurnPassesOff() {
+        var opts = new dev.smok.runtime.Options().backend("interpreter").disablePasses(List.of("cse", "simplify"));
+        try (var m = dev.smok.runtime.Smok.compile(Perceptrons.logistic(), opts)) {
+            assertEquals(List.of("autodiff", "fold-constants", "dce"), m.trainingPipeline().names());
+            assertEquals(List.of("fold-constants", "dce"), m.inferencePipeline().names());
+        }
+        var bad = new dev.smok.runtime.Options().backend("interpreter").disablePasses(List.of("fusion"));
+        try (var m = dev.smok.runtime.Smok.compile(Perceptrons.logistic(), bad)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, m::trainingPipeline);
+            assertTrue(e.getMessage().startsWith("no pass named 'fusion' to turn off"), e.getMessage());
+        }
+    }
+
+    @Test void compileDumpWritesEveryPassKernelsAndMemory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        DataAndCliTest.Run r = DataAndCliTest.cli("compile", "logistic", "--training", "--batch", "4", "--dump", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        var files = java.nio.file.Files.list(dir.resolve("train")).map(p -> p.getFileName().toString()).sorted().toList();
+        assertEquals(List.of("00-lowered.ir", "01-autodiff.ir", "02-fold-constants.ir", "03-simplify.ir", "04-cse.ir", "05-dce.ir",
+                "kernels.txt", "memory.txt"), files);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("train/kernels.txt")).contains("kernel 1: matmul+bias_add+sigmoid"));
+        assertTrue(java.nio.file.Files.readString(dir.resolve("train/memory.txt")).contains("arena "));
+    }
+
     @Test void compileCommandReportsEveryPass() {
         DataAndCliTest.Run r = DataAndCliTest.cli("compile", "autoencoder", "--training", "--batch", "8");
         assertEquals(0, r.code(), r.err());
