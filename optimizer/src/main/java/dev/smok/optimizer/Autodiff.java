@@ -51,6 +51,8 @@ public final class Autodiff implements Pass {
 
     @Override public String name() { return "autodiff"; }
 
+    @Override public String description() { return "forward graph with a scalar loss -> gradients and optimizer updates"; }
+
     @Override public Graph run(Graph g) {
         Value loss = g.outputs().get(LOSS);
         if (loss == null || loss.shape().rank() != 0) {

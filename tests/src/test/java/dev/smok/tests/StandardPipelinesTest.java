@@ -87,6 +87,9 @@ class StandardPipelinesTest {
     @Test void pipelinesPrintAndEdit() {
         assertEquals("autodiff -> fold-constants -> simplify -> cse -> dce", Pipelines.training(OptimizerSpec.sgd(0.1f)).toString());
         assertEquals("fold-constants -> dce", Pipelines.inference().without("cse", "simplify").toString());
+        String d = Pipelines.inference().describe();
+        assertEquals(4, d.lines().count(), d);
+        assertTrue(d.startsWith("fold-constants   evaluate nodes whose inputs are all constants\n"), d);
     }
 
     @Test void modelOptionsTurnPassesOff() {

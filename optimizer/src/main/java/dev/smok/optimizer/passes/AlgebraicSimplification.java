@@ -94,6 +94,8 @@ public final class AlgebraicSimplification implements Pass {
 
     @Override public String name() { return "simplify"; }
 
+    @Override public String description() { return "algebraic identities as rewrite rules (x*1, neg(neg x), transpose chains, ...)"; }
+
     @Override public Graph run(Graph g) { return engine.rewrite(g); }
 
     /** How often each rule fired in the last run. */
