@@ -62,9 +62,9 @@ class AlgebraicSimplificationTest {
                   %5: f32[2,3] = mul(%4, %1)
                   %6: f32[2,3] = add(%5, %3)
                   %7: f32[3,4,2] = transpose(%t) {perm=[1,2,0]}
-                  %8: f32[4,2,3] = transpose(%7) {perm=[1,2,0]}
-                  %9: f32[4,2,3] = scale(%8) {alpha=2.0, beta=0.0}
-                  %10: f32[4,2,3] = neg(%9)
+                  %8: f32[3,2,4] = transpose(%7) {perm=[0,2,1]}
+                  %9: f32[3,2,4] = scale(%8) {alpha=2.0, beta=0.0}
+                  %10: f32[3,2,4] = neg(%9)
                   output y = %6
                   output u = %10
                 }
@@ -79,8 +79,8 @@ class AlgebraicSimplificationTest {
                   %3: f32[3] = sub(%2, %x)
                   %4: f32[2,3] = mul(%z, %1)
                   %5: f32[2,3] = add(%4, %3)
-                  %6: f32[4,2,3] = transpose(%t) {perm=[2,0,1]}
-                  %7: f32[4,2,3] = scale(%6) {alpha=-2.0, beta=0.0}
+                  %6: f32[3,2,4] = transpose(%t) {perm=[1,0,2]}
+                  %7: f32[3,2,4] = scale(%6) {alpha=-2.0, beta=0.0}
                   output y = %5
                   output u = %7
                 }
