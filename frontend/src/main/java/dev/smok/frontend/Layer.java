@@ -30,7 +30,19 @@ public abstract class Layer {
     /** Parameters this layer owns, given its input shapes. */
     public List<ParamSpec> params(List<Shape> in) { return List.of(); }
 
-    /** Multiply-accumulates per sample (0 for layers that do no arithmetic worth counting). */
+    /**
+     * Non-trainable state this layer keeps between runs (running statistics, step counters):
+     * graph inputs with {@link dev.smok.ir.Role#STATE}, declared by lowering when a graph reads
+     * them and initialized by {@link Network#initialStates()}.
+     */
+    public List<ParamSpec> states(List<Shape> in) { return List.of(); }
+
+    /**
+     * Multiply-accumulates per sample of the forward pass. Only weight layers count, as in
+     * torchvision's and fvcore's tables: a convolution gives out_channels·H_out·W_out ·
+     * (in_channels/groups)·kh·kw, a dense layer inputs·units; biases, batch norm, activations,
+     * pooling, normalization, dropout, residual additions and concatenation give 0 (the default).
+     */
     public long macs(List<Shape> in, Shape out) { return 0; }
 
     /** Adds this layer's ops to the graph being lowered. */

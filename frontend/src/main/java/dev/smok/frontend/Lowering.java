@@ -1,8 +1,10 @@
 package dev.smok.frontend;
 
 import dev.smok.ir.GraphBuilder;
+import dev.smok.ir.Shape;
 import dev.smok.ir.Value;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +16,8 @@ public final class Lowering {
     private final Map<String, Value> params;
     private final Map<String, String> shared;
     private final boolean training;
+    private final Map<String, Value> states = new HashMap<>();
+    private long seed = 1;
 
     Lowering(GraphBuilder builder, Map<String, Value> params, boolean training) {
         this(builder, params, Map.of(), training);
@@ -27,7 +31,17 @@ public final class Lowering {
         this.training = training;
     }
 
+    Lowering seed(long s) { seed = s; return this; }
+
     public GraphBuilder b() { return builder; }
+
+    /** The network's seed, for layers that draw random numbers (dropout masks). */
+    public long seed() { return seed; }
+
+    /** The graph value of a state input (role STATE), declared on first use. */
+    public Value state(String name, Shape shape) {
+        return states.computeIfAbsent(name, n -> builder.state(n, shape));
+    }
     public boolean training() { return training; }
 
     /**

@@ -105,6 +105,95 @@ public final class Network {
     public Network identity() { return add(new Activation(Activation.Kind.IDENTITY)); }
     public Network flatten() { return add(new Flatten()); }
 
+    // ---- convolutional layers (samples are C×H×W) ----------------------------------------------
+
+    /** Square {@code kernel}×{@code kernel} convolution with stride 1, no padding, with bias. */
+    public Network conv2d(int filters, int kernel) { return add(new Conv2d(filters, kernel)); }
+
+    /** Convolution with options: {@code conv2d(64, 3, Conv2d.with().padding(1).stride(2))}. */
+    public Network conv2d(int filters, int kernel, Conv2d.Options options) {
+        return add(new Conv2d(filters, kernel, kernel, options));
+    }
+
+    /** Max pooling with stride equal to the window. */
+    public Network maxPool(int kernel) { return maxPool(kernel, kernel, 0); }
+    public Network maxPool(int kernel, int stride, int padding) { return add(new Pool2d(Pool2d.Kind.MAX, kernel, stride, padding)); }
+
+    /** Average pooling with stride equal to the window. */
+    public Network avgPool(int kernel) { return avgPool(kernel, kernel, 0); }
+    public Network avgPool(int kernel, int stride, int padding) { return add(new Pool2d(Pool2d.Kind.AVG, kernel, stride, padding)); }
+
+    /** Mean of each channel: C×H×W → C. */
+    public Network globalAvgPool() { return add(new GlobalAvgPool()); }
+
+    /** Dropout with drop probability {@code p} (training graphs only). */
+    public Network dropout(double p) { return add(new Dropout((float) p)); }
+
+    /** Batch normalization with PyTorch's defaults (momentum 0.1, eps 1e-5). */
+    public Network batchNorm() { return add(new BatchNorm()); }
+    public Network batchNorm(double momentum, double eps) { return add(new BatchNorm((float) momentum, (float) eps)); }
+
+    /** Local response normalization (PyTorch defaults alpha 1e-4, beta 0.75, k 1). */
+    public Network lrn(int size) { return lrn(size, 1e-4, 0.75, 1); }
+    public Network lrn(int size, double alpha, double beta, double k) {
+        return add(new Lrn(size, (float) alpha, (float) beta, (float) k));
+    }
+
+    // ---- branches (functional form) ---------------------------------------------------------------
+
+    /**
+     * Continues building from {@code p}: the sequential methods that follow read it, so a branch
+     * is {@code net.from(x).conv2d(64, 1).relu().output()}.
+     */
+    public Network from(Port p) { last = p; return this; }
+
+    /** A residual connection: the elementwise sum of two equal-shaped ports; becomes the current output. */
+    public Port add(Port a, Port b) { return apply(new Merge(Merge.Kind.ADD), a, b); }
+
+    /** Stacks branches along the channel axis (inception); becomes the current output. */
+    public Port concat(Port... branches) { return apply(new Merge(Merge.Kind.CONCAT), branches); }
+    /** Reads each sample as a sequence [steps, features]; an image C×H×W is H rows of C·W values. */
+    public Network sequence() { return add(new SequenceView()); }
+
+    /** A simple recurrent layer h_t = tanh(W_in·x_t + W_rec·h_{t-1} + b) of {@code units} units. */
+    public Network rnn(int units) { return add(new RecurrentLayer(RecurrentCell.RNN, units)); }
+
+    /** An LSTM layer of {@code units} units. */
+    public Network lstm(int units) { return add(new RecurrentLayer(RecurrentCell.LSTM, units)); }
+
+    /** A GRU layer of {@code units} units. */
+    public Network gru(int units) { return add(new RecurrentLayer(RecurrentCell.GRU, units)); }
+
+    /** Makes the recurrent layer added last output every step's hidden state ([T, H]) instead of the last. */
+    public Network returnSequences(boolean on) {
+        recurrentOption("returnSequences").returnSequences = on;
+        return reshapeLast();
+    }
+
+    /** Makes the recurrent layer added last read the sequence in both directions and concatenate them. */
+    public Network bidirectional(boolean on) {
+        recurrentOption("bidirectional").bidirectional = on;
+        return reshapeLast();
+    }
+
+    private RecurrentLayer recurrentOption(String option) {
+        if (!(lastLayer(option) instanceof RecurrentLayer r)) {
+            throw new NetworkException(option + "(...) must follow a recurrent layer (rnn, lstm or gru), not '" + last.name() + "'");
+        }
+        return r;
+    }
+
+    /** Recomputes the output shape of the layer added last after an option changed it. */
+    private Network reshapeLast() {
+        Port p = last;
+        List<Shape> shapes = inShapes(p);
+        List<String> from = p.inputs().stream().map(Port::name).toList();
+        Port q = new Port(p.layer(), p.inputs(), p.layer().outputShape(shapes, from));
+        ports.set(ports.indexOf(p), q);
+        last = q;
+        return this;
+    }
+
     /**
      * A dense layer tied to the dense layer named {@code encoder}: as many units as the
      * encoder has inputs, reading the encoder's weight transposed (own bias, shared weight).
@@ -213,6 +302,13 @@ public final class Network {
         return List.copyOf(m.values());
     }
 
+    /** Every state (running statistics, step counters), once. */
+    public List<ParamSpec> states() {
+        Map<String, ParamSpec> m = new LinkedHashMap<>();
+        for (Port p : ports) for (ParamSpec s : p.layer().states(inShapes(p))) m.put(s.name(), s);
+        return List.copyOf(m.values());
+    }
+
     /** Number of trainable values (shared weights counted once). */
     public long paramCount() { return params().stream().mapToLong(s -> s.shape().size()).sum(); }
 
@@ -250,7 +346,7 @@ public final class Network {
         for (Port p : ports) {
             for (ParamSpec s : p.layer().params(inShapes(p))) if (s.sharedWith() != null) shared.put(s.name(), s.sharedWith());
         }
-        Lowering ctx = new Lowering(b, params, shared, training);
+        Lowering ctx = new Lowering(b, params, shared, training).seed(seed);
         Map<Port, Value> vals = new IdentityHashMap<>();
         vals.put(input, x);
         for (Port p : ports) {
@@ -298,6 +394,17 @@ public final class Network {
         d[0] = batch;
         System.arraycopy(s.dims(), 0, d, 1, s.rank());
         return Shape.of(d);
+    }
+
+    /** Initial values of every state (running variances start at one, the rest at zero). */
+    public Map<String, Tensor> initialStates() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (ParamSpec s : states()) {
+            float[] data = new float[s.shape().size()];
+            s.init().fill(data, s.fanIn(), s.fanOut(), s.init().random(seed, s.name()));
+            m.put(s.name(), new Tensor(s.shape(), data, 0));
+        }
+        return m;
     }
 
     /** Initial values of every parameter, from the initializers and seeds. */

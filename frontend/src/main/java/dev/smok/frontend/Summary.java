@@ -28,7 +28,9 @@ final class Summary {
         List<Row> rows = rows(net);
         boolean branches = net.layers().stream().anyMatch(p -> p.inputs().size() > 1);
         StringBuilder b = new StringBuilder("Model: ").append(net.name()).append('\n');
-        String fmt = branches ? "%-28s %-16s %12s %16s  %s%n" : "%-28s %-16s %12s %16s%n";
+        int width = 28; // the layer column grows to fit long names (layer4.0.downsample.1 (BatchNorm))
+        for (Row r : rows) width = Math.max(width, r.layer.length() + r.type.length() + 3);
+        String fmt = branches ? "%-" + width + "s %-16s %12s %16s  %s%n" : "%-" + width + "s %-16s %12s %16s%n";
         String head = String.format(fmt, "Layer (type)", "Output shape", "Params", "MACs", "Inputs");
         String rule = "=".repeat(head.length() - 1) + "\n";
         b.append(rule).append(head).append(rule);

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An op's static attributes: an immutable map from names to ints, floats, int arrays, booleans or
- * strings. Printed sorted by name, so equal attributes always print equally.
+ * An op's static attributes: an immutable map from names to ints, floats, int arrays, booleans,
+ * strings or graphs (the body of a {@link Op#SCAN}). Printed sorted by name, so equal attributes always print equally.
  */
 public final class Attrs {
     public static final Attrs NONE = new Attrs(Map.of());
@@ -32,6 +32,7 @@ public final class Attrs {
             case Boolean b -> b;
             case String s -> s;
             case int[] a -> a.clone();
+            case Graph g -> g; // a loop body (see Scan); printed as a nested block by IrPrinter
             default -> throw new IllegalArgumentException("unsupported attribute value " + v);
         };
     }
@@ -41,6 +42,14 @@ public final class Attrs {
         Map<String, Object> m = new TreeMap<>(map);
         m.put(name, normalize(value));
         return new Attrs(Collections.unmodifiableMap(m));
+    }
+
+    /** A copy without the named attribute (the same object when it is absent). */
+    public Attrs without(String name) {
+        if (!map.containsKey(name)) return this;
+        Map<String, Object> m = new TreeMap<>(map);
+        m.remove(name);
+        return m.isEmpty() ? NONE : new Attrs(Collections.unmodifiableMap(m));
     }
 
     public boolean has(String name) { return map.containsKey(name); }
@@ -53,6 +62,8 @@ public final class Attrs {
     public boolean b(String name, boolean dflt) { return map.containsKey(name) ? (Boolean) map.get(name) : dflt; }
     public String s(String name) { return (String) need(name); }
     public int[] ints(String name) { return ((int[]) need(name)).clone(); }
+    /** A graph-valued attribute, such as the body of a {@link Op#SCAN}. */
+    public Graph graph(String name) { return (Graph) need(name); }
     public int[] ints(String name, int[] dflt) { return map.containsKey(name) ? ((int[]) map.get(name)).clone() : dflt; }
 
     private Object need(String name) {
@@ -79,6 +90,7 @@ public final class Attrs {
             case int[] a -> Arrays.toString(a).replace(" ", "");
             case Float f -> Float.toString(f);
             case String s -> '"' + s + '"';
+            case Graph g -> "<graph " + g.name() + ">";
             default -> v.toString();
         };
     }

@@ -135,4 +135,8 @@ final class Derivatives {
     static Value[] softmaxXent(GraphBuilder b, Node n, Value g) {
         return new Value[] {b.op(Op.SOFTMAX_XENT_GRAD, n.in(0), n.in(1), g), null};
     }
+
+    static Value[] ctc(GraphBuilder b, Node n, Value g) {
+        return new Value[] {b.op(Op.CTC_GRAD, n.in(0), n.in(1), g), null};
+    }
 }

@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the text form written by {@link IrPrinter} back into a verified {@link Graph}. */
+/**
+ * Reads the text form written by {@link IrPrinter} back into a verified {@link Graph}. A nested
+ * {@code graph NAME { ... }} block after a node line is that node's body (see {@link Scan}).
+ */
 public final class IrParser {
     private IrParser() {}
 
@@ -18,16 +21,44 @@ public final class IrParser {
         for (int ln = 1; ln < lines.length; ln++) {
             String line = lines[ln].trim();
             if (line.isEmpty() || line.equals("}")) continue;
+            Graph body = null;
+            int bodyEnd = blockEnd(lines, ln + 1);
+            if (bodyEnd > ln + 1) {
+                String block = String.join("\n", java.util.Arrays.asList(lines).subList(ln + 1, bodyEnd));
+                try {
+                    body = parse(block);
+                } catch (IrException e) {
+                    throw error(ln + 2, "in the body of the node on line " + (ln + 1) + ": " + e.getMessage());
+                }
+            }
             try {
-                parseLine(b, values, line);
+                parseLine(b, values, line, body);
             } catch (IrException | IllegalArgumentException | IndexOutOfBoundsException e) {
                 throw error(ln + 1, e.getMessage() + ": " + line);
             }
+            if (body != null) ln = bodyEnd - 1;
         }
         return b.build();
     }
 
-    private static void parseLine(GraphBuilder b, Map<String, Value> values, String line) {
+    /**
+     * When line {@code from} opens a nested graph (a scan's body), the index after its closing
+     * brace; otherwise {@code from}.
+     */
+    private static int blockEnd(String[] lines, int from) {
+        if (from >= lines.length || !isGraphHead(lines[from].trim())) return from;
+        int depth = 0;
+        for (int i = from; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (isGraphHead(l)) depth++;
+            else if (l.equals("}") && --depth == 0) return i + 1;
+        }
+        throw error(from + 1, "the nested graph is not closed");
+    }
+
+    private static boolean isGraphHead(String line) { return line.startsWith("graph ") && line.endsWith("{"); }
+
+    private static void parseLine(GraphBuilder b, Map<String, Value> values, String line, Graph body) {
         for (Role role : Role.values()) {
             if (line.startsWith(role.text() + " %")) {
                 int colon = line.indexOf(':');
@@ -60,6 +91,7 @@ public final class IrParser {
         if (!args.isEmpty()) for (String a : args.split(",")) ins.add(lookup(values, a.trim()));
         String attrText = rest.substring(close + 1).trim();
         Attrs attrs = attrText.isEmpty() ? Attrs.NONE : Attrs.parse(attrText.substring(1, attrText.length() - 1));
+        if (body != null) attrs = attrs.with(Scan.BODY, body);
         Value v = b.op(op, attrs, ins.toArray(Value[]::new));
         String declared = type.substring(type.indexOf('['));
         if (!v.shape().equals(Shape.parse(declared))) {

@@ -16,6 +16,9 @@ import java.util.Map;
  *   output logits = %0
  * }
  * </pre>
+ *
+ * A node with a body (a {@link Scan}) is followed by the body's own text, indented by four more
+ * spaces, on the lines after it.
  */
 public final class IrPrinter {
     private IrPrinter() {}
@@ -39,9 +42,11 @@ public final class IrPrinter {
                 b.append(ref(names, n.in(i)));
             }
             b.append(')');
-            String attrs = n.attrs().toString();
+            Graph body = n.attrs().has(Scan.BODY) ? n.attrs().graph(Scan.BODY) : null;
+            String attrs = n.attrs().without(Scan.BODY).toString();
             if (!attrs.isEmpty()) b.append(' ').append(attrs);
             b.append('\n');
+            if (body != null) print(body).lines().forEach(l -> b.append("    ").append(l).append('\n'));
         }
         for (var e : g.outputs().entrySet()) {
             b.append("  output ").append(e.getKey()).append(" = ").append(ref(names, e.getValue())).append('\n');

@@ -115,6 +115,14 @@ final class ShapeRules {
         return Shape.scalar();
     }
 
+    static Shape ctc(Op op, List<Value> in, Attrs a) {
+        Shape x = in.get(0).shape(), y = in.get(1).shape();
+        if (x.rank() != 3 || y.rank() != 2 || y.dim(0) != x.dim(0) || x.dim(2) < 2) {
+            throw mismatch(op, in, "expects logits [N,T,C] with C >= 2 (class 0 is the blank) and labels [N,L]");
+        }
+        return Shape.scalar();
+    }
+
     static IrException mismatch(Op op, List<Value> in, String why) {
         StringBuilder b = new StringBuilder(op.text()).append(": ").append(why).append(" (inputs ");
         for (int i = 0; i < in.size(); i++) {

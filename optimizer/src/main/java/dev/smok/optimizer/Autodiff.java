@@ -27,7 +27,8 @@ import java.util.Set;
  * vector-Jacobian product (the op's derivative rule) to the graph; gradients of values read
  * several times are summed (so a tied weight read twice gets both contributions). Then each
  * parameter gets its update, and optimizer slots become states named
- * {@code PARAM@velocity}, {@code PARAM@m}, {@code PARAM@v} and {@code @step}.
+ * {@code PARAM@velocity}, {@code PARAM@m}, {@code PARAM@v} and {@code @step}. Scans first get
+ * their per-step carries saved ({@link SaveScanCarries}); their derivative rule is a backward scan.
  */
 public final class Autodiff implements Pass {
     /** Name of the scalar output that is differentiated. */
@@ -54,6 +55,7 @@ public final class Autodiff implements Pass {
     @Override public String description() { return "forward graph with a scalar loss -> gradients and optimizer updates"; }
 
     @Override public Graph run(Graph g) {
+        g = new SaveScanCarries().run(g); // backpropagation through time reads each step's carries
         Value loss = g.outputs().get(LOSS);
         if (loss == null || loss.shape().rank() != 0) {
             throw new IrException("autodiff needs a scalar output named '" + LOSS + "' in graph '" + g.name() + "'");

@@ -93,6 +93,8 @@ class OpGradientTest {
     @Test void layout() {
         check("reshape", (b, p) -> b.reshape(p[0], Shape.of(6, 2)), Shape.of(3, 4));
         check("transpose", (b, p) -> b.transpose(p[0], 2, 0, 1), Shape.of(2, 3, 4));
+        check("slice", (b, p) -> dev.smok.ir.Slicing.slice(b, p[0], 1, 1, 2), Shape.of(2, 4, 3));
+        check("pad", (b, p) -> dev.smok.ir.Slicing.pad(b, p[0], -1, 2, 7), Shape.of(2, 4, 3));
     }
 
     @Test void losses() {

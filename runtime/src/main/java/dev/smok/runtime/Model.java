@@ -45,6 +45,7 @@ public final class Model implements AutoCloseable {
         this.backend = Backends.byName(options.backend);
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
+        this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
     }
 
     public Network network() { return network; }
@@ -123,7 +124,7 @@ public final class Model implements AutoCloseable {
     private void activate(Executable exe) {
         if (owner != null && owner != exe) copyShared(owner, exe);
         owner = exe;
-        pending = null;
+        if (train != null && infer != null) pending = null; // else kept: states for the one not compiled yet
     }
 
     private static void copyShared(Executable from, Executable to) {
@@ -212,7 +213,44 @@ public final class Model implements AutoCloseable {
         for (Input in : owner.graph().inputs()) {
             if (in.role() != Role.INPUT) m.put(in.name(), owner.buffer(in.name()).copy());
         }
+        // states only the other executable has (optimizer slots while inference ran last)
+        for (Executable other : new Executable[] {train, infer}) {
+            if (other == null || other == owner) continue;
+            for (Input in : other.graph().inputs()) {
+                if (in.role() != Role.INPUT && !m.containsKey(in.name())) m.put(in.name(), other.buffer(in.name()).copy());
+            }
+        }
+        if (pending != null) pending.forEach((k, v) -> m.putIfAbsent(k, v.copy()));
         return m;
+    }
+
+    /**
+     * Sets parameters and states (optimizer slots such as {@code PARAM@m}, {@code PARAM@v},
+     * {@code PARAM@velocity}, {@code @step}) from {@code tensors}, for example a checkpoint read by
+     * {@link dev.smok.runtime.io.Checkpoints}. Every parameter of the network must be present with
+     * its exact shape; a slot is accepted when it belongs to a parameter (same shape) or is
+     * {@code @step}, and is used when the training step has that slot (slots of another
+     * optimizer are ignored); absent slots keep their current values. Nothing is changed when
+     * validation fails.
+     *
+     * @throws dev.smok.runtime.io.CheckpointException naming the tensor, the expected and the found shape
+     */
+    public void load(Map<String, Tensor> tensors) {
+        dev.smok.runtime.io.Checkpoints.validate(network, tensors);
+        Map<String, Tensor> rest = new LinkedHashMap<>(tensors);
+        for (Executable exe : new Executable[] {train, infer}) {
+            if (exe == null) continue;
+            for (var e : tensors.entrySet()) {
+                if (exe.graph().input(e.getKey()) != null) {
+                    exe.buffer(e.getKey()).copyFrom(e.getValue());
+                    rest.remove(e.getKey());
+                }
+            }
+        }
+        if (pending == null && !rest.isEmpty()) pending = new LinkedHashMap<>();
+        if (pending != null) { // for executables not compiled yet
+            tensors.forEach((k, v) -> { if (rest.containsKey(k) || pending.containsKey(k)) pending.put(k, v.copy()); });
+        }
     }
 
     /** Just the trainable parameters, by name. */
@@ -221,6 +259,45 @@ public final class Model implements AutoCloseable {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (var s : network.params()) m.put(s.name(), all.get(s.name()));
         return m;
+    }
+
+    // ---- setting trained values (the zoo's lesion studies; checkpoint loading may build on it) ----
+
+    /**
+     * Sets this model's parameters and states (batch-norm running statistics) from
+     * {@code values}, by name: every parameter of the network must be present with its shape,
+     * states are set where present, and entries that name nothing in this network (the
+     * parameters of a left-out block, optimizer slots) are ignored. So a network built with
+     * {@code ZooOptions.skip} takes the values of the trained full network:
+     * {@code lesioned.setParameters(full.state())}. Optimizer slots of this model are kept.
+     *
+     * @throws IllegalArgumentException naming the missing parameter or the mismatched shapes
+     */
+    public void setParameters(Map<String, Tensor> values) {
+        Map<String, Tensor> chosen = new LinkedHashMap<>();
+        for (var s : network.params()) {
+            Tensor t = values.get(s.name());
+            if (t == null) throw new IllegalArgumentException("no value for parameter '" + s.name() + "' " + s.shape().pretty() + " of " + network.name());
+            chosen.put(s.name(), t);
+        }
+        for (var s : network.states()) if (values.containsKey(s.name())) chosen.put(s.name(), values.get(s.name()));
+        Map<String, dev.smok.ir.Shape> shapes = new LinkedHashMap<>();
+        for (var s : network.params()) shapes.put(s.name(), s.shape());
+        for (var s : network.states()) shapes.put(s.name(), s.shape());
+        chosen.forEach((name, t) -> {
+            if (!t.shape().equals(shapes.get(name))) {
+                throw new IllegalArgumentException("'" + name + "' of " + network.name() + " has shape " + shapes.get(name).pretty()
+                        + " but the value given has " + t.shape().pretty());
+            }
+        });
+        if (owner == null) {
+            chosen.forEach((name, t) -> pending.put(name, t.copy()));
+            return;
+        }
+        for (Executable exe : new Executable[] {train, infer}) {
+            if (exe == null) continue;
+            chosen.forEach((name, t) -> { if (exe.graph().input(name) != null) exe.buffer(name).copyFrom(t); });
+        }
     }
 
     @Override public void close() {

@@ -1,8 +1,13 @@
 package dev.smok.runtime;
 
 import dev.smok.frontend.Network;
+import dev.smok.frontend.RecurrentCell;
 import dev.smok.frontend.models.Autoencoders;
 import dev.smok.frontend.models.Perceptrons;
+import dev.smok.frontend.models.Cnns;
+import dev.smok.frontend.models.Recurrent;
+import dev.smok.frontend.models.Zoo;
+import dev.smok.frontend.models.ZooOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,14 @@ public final class ModelZoo {
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
         MODELS.put("mlp", new Entry(Perceptrons::mlp, 1e-3f));
+        MODELS.put("lenet5", new Entry(Cnns::lenet5, 1e-3f));
+        MODELS.put("cnn", new Entry(Cnns::cnn, 1e-3f));
+        MODELS.put("resnet-mini", new Entry(Cnns::resnetMini, 1e-3f));
+        MODELS.put("inception-mini", new Entry(Cnns::inceptionMini, 1e-3f));
+        MODELS.put("rnn", new Entry(Recurrent::rnn, 1e-3f));
+        MODELS.put("lstm", new Entry(Recurrent::lstm, 2e-3f));
+        MODELS.put("adding-rnn", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.RNN, 32), 1e-3f));
+        MODELS.put("adding-lstm", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.LSTM, 32), 1e-2f));
         MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 5e-3f));
     }
 
@@ -31,19 +44,44 @@ public final class ModelZoo {
         return e == null ? 1e-3f : e.adamLr();
     }
 
-    /** Names of the built-in models. */
+    /** Names of the built-in models (the ILSVRC zoo's are {@link #zooNames()}). */
     public static java.util.Set<String> names() { return MODELS.keySet(); }
 
     /** A built-in model by name, or the network defined by a {@code .jsh} script at that path. */
     public static Network load(String spec) {
         Entry e = MODELS.get(spec);
         if (e != null) return e.factory().get();
+        if (Zoo.contains(spec)) return Zoo.build(spec);
         if (spec.endsWith(".jsh")) {
             Path p = Path.of(spec);
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("script " + spec + " does not exist");
             return Scripts.network(p);
         }
         throw new IllegalArgumentException("unknown model '" + spec + "': use one of " + String.join(", ", MODELS.keySet())
-                + ", or a .jsh script that defines a variable 'network'");
+                + ", " + String.join(", ", Zoo.names()) + ", or a .jsh script that defines a variable 'network'");
+    }
+
+    // ---- the ILSVRC zoo (frontend models.Zoo): models built for a number of classes and an input size ----
+
+    /** Names of the ILSVRC zoo's models (alexnet … resnet152), which take {@link ZooOptions}. */
+    public static java.util.Set<String> zooNames() { return Zoo.names(); }
+
+    /**
+     * {@code spec} built for {@code classes} and {@code input} ({@code CxHxW}, e.g. {@code 1x28x28}),
+     * each null for ImageNet's (1000, 3x224x224). Only zoo models take them: for any other model
+     * both must be null, and this is {@link #load(String)}.
+     */
+    public static Network load(String spec, Integer classes, String input) {
+        if (!Zoo.contains(spec)) {
+            if (classes != null || input != null) {
+                throw new IllegalArgumentException("--classes and --input apply to the zoo models (" + String.join(", ", Zoo.names())
+                        + "), not to '" + spec + "'");
+            }
+            return load(spec);
+        }
+        ZooOptions o = ZooOptions.imagenet();
+        if (classes != null) o = o.classes(classes);
+        if (input != null) o = o.input(input);
+        return Zoo.build(spec, o);
     }
 }

@@ -42,6 +42,9 @@ public final class Trainer {
         Executable exe = model.trainingExecutable();
         Tensor x = exe.buffer("x");
         Tensor labels = model.loss().usesLabels() ? exe.buffer("labels") : null;
+        // regression data sets with one target per sample (the adding problem) keep it in labels()
+        Tensor targets = model.loss() == dev.smok.frontend.Loss.MSE && exe.graph().input("targets") != null
+                && exe.graph().input("targets").shape().size() == batch ? exe.buffer("targets") : null;
         Tensor y = exe.buffer("y");
         int in = train.sampleSize(), classes = y.shape().dim(1), steps = train.count() / batch;
         int[] order = new int[train.count()];
@@ -62,6 +65,7 @@ public final class Trainer {
                     int k = order[s * batch + r];
                     System.arraycopy(train.x(), k * in, x.data(), x.offset() + r * in, in);
                     if (labels != null) labels.set(r, train.labels()[k]);
+                    if (targets != null) targets.set(r, train.labels()[k]);
                 }
                 lossSum += model.runTrainingStep();
                 if (labels != null) {

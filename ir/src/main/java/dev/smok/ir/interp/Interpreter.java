@@ -98,6 +98,31 @@ public final class Interpreter {
             case ADAM_MOMENT -> { double b = a.f("beta"); yield zip(in[0], in[1], (m, g) -> b * m + (1 - b) * g); }
             case ADAM_VELOCITY -> { double b = a.f("beta"); yield zip(in[0], in[1], (v, g) -> b * v + (1 - b) * g * g); }
             case ADAM_UPDATE -> Kernels.adam(a, in[0], in[1], in[2], in[3][0]);
+            case CTC_LOSS -> new double[] {Ctc.loss(n.in(0).shape(), in[0], n.in(1).shape(), in[1], null, 0)};
+            case CTC_GRAD -> {
+                double[] grad = new double[size];
+                Ctc.loss(n.in(0).shape(), in[0], n.in(1).shape(), in[1], grad, in[2][0]);
+                yield grad;
+            }
+            case CONV2D -> ConvKernels.conv2d(n, in[0], in[1]);
+            case CONV2D_INPUT_GRAD -> ConvKernels.conv2dInputGrad(n, in[0], in[1]);
+            case CONV2D_WEIGHT_GRAD -> ConvKernels.conv2dWeightGrad(n, in[0], in[1]);
+            case MAX_POOL -> ConvKernels.maxPool(n, in[0]);
+            case MAX_POOL_GRAD -> ConvKernels.maxPoolGrad(n, in[0], in[1]);
+            case AVG_POOL -> ConvKernels.avgPool(n, in[0]);
+            case AVG_POOL_GRAD -> ConvKernels.avgPoolGrad(n, in[0]);
+            case GLOBAL_AVG_POOL -> ConvKernels.globalAvgPool(n, in[0]);
+            case CONCAT -> ConvKernels.concat(n, in);
+            case DROPOUT -> NormKernels.dropout(n, in[0], in[1][0]);
+            case BATCH_NORM -> NormKernels.batchNorm(n, in[0], in[1], in[2], in[3], in[4]);
+            case BATCH_NORM_TRAIN -> NormKernels.batchNormTrain(n, in[0], in[1], in[2]);
+            case BATCH_NORM_INPUT_GRAD -> NormKernels.batchNormInputGrad(n, in[0], in[1], in[2]);
+            case BATCH_NORM_GAMMA_GRAD -> NormKernels.batchNormGammaGrad(n, in[0], in[1]);
+            case LRN -> NormKernels.lrn(n, in[0]);
+            case LRN_GRAD -> NormKernels.lrnGrad(n, in[0], in[1]);
+            case SLICE -> ScanKernel.slice(n, in[0]);
+            case PAD -> ScanKernel.pad(n, in[0]);
+            case SCAN -> ScanKernel.scan(n, in);
             default -> throw new IrException("the interpreter has no kernel for " + n.op().text());
         };
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "smok", mixinStandardHelpOptions = true, version = "smok 0.1.0",
         description = "Smok: a JIT-compiled graph compiler for deep neural networks on the JVM.",
-        subcommands = {TrainCommand.class, SummaryCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, SummaryCommand.class,
+                VanishingGradientCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     static boolean verbose;
@@ -22,6 +23,7 @@ public final class Main {
     /** Runs the CLI and returns its exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        SurfaceCommands.register(cl);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (verbose) e.printStackTrace();
             else cmd.getErr().println("smok: error: " + oneLine(e));

@@ -18,8 +18,14 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (params, macs, layers) instead of a table.")
     boolean json;
 
+    @Option(names = "--classes", description = "Zoo models: number of classes. Default: 1000.")
+    Integer classes;
+
+    @Option(names = "--input", paramLabel = "CxHxW", description = "Zoo models: input size, e.g. 1x28x28. Default: 3x224x224.")
+    String input;
+
     @Override public Integer call() {
-        Network net = ModelZoo.load(model);
+        Network net = ModelZoo.load(model, classes, input);
         System.out.print(json ? net.summaryJson() + "\n" : net.summary());
         return 0;
     }

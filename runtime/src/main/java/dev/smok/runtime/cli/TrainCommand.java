@@ -10,6 +10,8 @@ import dev.smok.runtime.ProgressBar;
 import dev.smok.runtime.Smok;
 import dev.smok.runtime.Trainer;
 import dev.smok.runtime.data.Datasets;
+import dev.smok.runtime.io.Checkpoints;
+import dev.smok.runtime.plot.TrainingPlot;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,22 +64,46 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
     Integer limit;
 
+    @Option(names = "--save", paramLabel = "FILE", description = "After training, write the parameters and optimizer state to this safetensors file (atomically).")
+    Path save;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Start from this safetensors checkpoint instead of the initializers (resumes training; optimizer state too when present).")
+    Path weights;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw loss and accuracy per epoch (train and test) to this PNG file.")
+    Path plot;
+
     /** What to print before training starts (the demo overrides it). */
     String banner() { return null; }
 
+    @Option(names = "--classes", description = "Zoo models: number of classes. Default: the data set's.")
+    Integer classes;
+
+    @Option(names = "--input", paramLabel = "CxHxW", description = "Zoo models: input size, e.g. 1x28x28. Default: the data set's.")
+    String input;
+
     @Override public Integer call() throws IOException {
-        Network net = ModelZoo.load(model).seed(seed);
+        Datasets.Split split = Datasets.load(data);
+        Network net = network(split).seed(seed);
         float rate = lr != null ? lr : optimizer.equals("adam") ? ModelZoo.adamLearningRate(model) : 0.05f;
         Options opts = new Options().batch(batch).backend(backend).seed(seed).optimizer(OptimizerSpec.named(optimizer, rate))
                 .dump(dump).disablePasses(disabled());
-        Datasets.Split split = Datasets.load(data);
         var trainSet = limit != null ? split.train().head(limit) : split.train();
         String b = banner();
         if (b != null) System.out.println(b);
         System.out.printf("training %s (%,d parameters) on %s: %,d training and %,d test images, batch %d, %s, %s backend%n",
                 net.name(), net.paramCount(), data, trainSet.count(), split.test().count(), batch, opts.optimizer(), backend);
         try (Model m = Smok.compile(net, opts)) {
+            if (weights != null) Checkpoints.load(m, weights);
             Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
+            if (save != null) {
+                Checkpoints.save(m, save);
+                System.out.println("checkpoint written to " + save);
+            }
+            if (plot != null) {
+                TrainingPlot.save(net.name(), h, plot);
+                System.out.println("plot written to " + plot);
+            }
             Trainer.EpochStats last = h.last();
             if (m.loss().usesLabels()) {
                 System.out.printf("test accuracy %.4f, %,.0f images/s, compile %.0f ms%n", last.testAccuracy(), last.imagesPerSecond(), h.compileMillis());
@@ -91,6 +117,14 @@ class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The model; a zoo model is built for the data set's classes and sample shape unless --classes or --input say otherwise. */
+    private Network network(Datasets.Split split) {
+        if (!ModelZoo.zooNames().contains(model)) return ModelZoo.load(model, classes, input);
+        var shape = split.train().sampleShape();
+        String dataInput = shape.rank() == 3 ? shape.dim(0) + "x" + shape.dim(1) + "x" + shape.dim(2) : null;
+        return ModelZoo.load(model, classes != null ? classes : split.train().classes(), input != null ? input : dataInput);
     }
 
     List<String> disabled() {

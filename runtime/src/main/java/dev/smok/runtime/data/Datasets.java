@@ -29,6 +29,7 @@ public final class Datasets {
                 }
                 yield folder(dir, "fashion-mnist");
             }
+            case String s when s.equals("adding") || s.startsWith("adding:") -> AddingProblem.named(s);
             default -> {
                 Path dir = Path.of(spec);
                 if (!Files.isDirectory(dir)) {
