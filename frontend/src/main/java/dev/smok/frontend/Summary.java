@@ -40,6 +40,11 @@ final class Summary {
         }
         b.append(rule);
         b.append("Total params: ").append(group(net.paramCount())).append('\n');
+        for (Port p : net.layers()) {
+            if (p.layer() instanceof Dense d && d.tiedTo() != null) {
+                b.append("Tied: ").append(d.name()).append(" reads ").append(d.tiedTo().name()).append(".weight transposed (counted once)\n");
+            }
+        }
         b.append("Total MACs per sample: ").append(group(net.macs())).append('\n');
         return b.toString();
     }

@@ -52,6 +52,8 @@ public final class Autodiff implements Pass {
 
     @Override public String name() { return "autodiff"; }
 
+    @Override public String description() { return "forward graph with a scalar loss -> gradients and optimizer updates"; }
+
     @Override public Graph run(Graph g) {
         g = new SaveScanCarries().run(g); // backpropagation through time reads each step's carries
         Value loss = g.outputs().get(LOSS);

@@ -19,6 +19,8 @@ import java.util.Set;
 public final class DeadCodeElimination implements Pass {
     @Override public String name() { return "dce"; }
 
+    @Override public String description() { return "remove nodes that reach no output or update"; }
+
     @Override public Graph run(Graph g) {
         Set<Value> live = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Value> work = new ArrayDeque<>();

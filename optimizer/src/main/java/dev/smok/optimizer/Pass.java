@@ -12,6 +12,9 @@ public interface Pass {
     /** The name shown in pipelines, dumps and {@code --passes}. */
     String name();
 
+    /** One line saying what the pass does, shown by {@link Pipeline#describe()}. */
+    default String description() { return ""; }
+
     /** Names of passes that must run earlier in the same pipeline. */
     default List<String> requires() { return List.of(); }
 

@@ -67,5 +67,16 @@ public final class Pipeline {
         return g;
     }
 
+    /** One line per pass: its name, what it does and what it requires. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        for (Pass p : passes) {
+            b.append(String.format("%-16s %s", p.name(), p.description()));
+            if (!p.requires().isEmpty()) b.append(" (requires ").append(String.join(", ", p.requires())).append(')');
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     @Override public String toString() { return String.join(" -> ", names()); }
 }

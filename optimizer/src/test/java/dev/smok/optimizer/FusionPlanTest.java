@@ -56,6 +56,26 @@ class FusionPlanTest {
         assertFalse(plan.isInternal(g.nodes().get(4).out()));
     }
 
+    /** conv2d is OUT_ELEMENTWISE_FUSABLE like matmul: the same rule gives it its epilogue, no special case. */
+    @Test void convolutionsTakeTheirEpilogues() {
+        Graph g = IrParser.parse("""
+                graph c {
+                  input %x: f32[2,3,8,8]
+                  param %w: f32[4,3,3,3]
+                  param %b: f32[4]
+                  %0: f32[2,4,8,8] = conv2d(%x, %w) {dilation=[1,1], groups=1, padding=[1,1], stride=[1,1]}
+                  %1: f32[2,4,8,8] = bias_add(%0, %b)
+                  %2: f32[2,4,8,8] = relu(%1)
+                  %3: f32[2,4,4,4] = max_pool(%2) {kernel=[2,2], padding=[0,0], stride=[2,2]}
+                  output y = %3
+                }
+                """);
+        assertEquals("""
+                kernel 0: conv2d+bias_add+relu  [%0 %1 %2] -> f32[2,4,8,8]
+                kernel 1: max_pool  [%3] -> f32[2,4,4,4]
+                """, FusionPlan.of(g).toString());
+    }
+
     @Test void consumersThatBroadcastTheValueDoNotJoin() {
         Graph g = IrParser.parse("""
                 graph b {

@@ -9,6 +9,8 @@ import dev.smok.ir.Input;
 import dev.smok.ir.IrPrinter;
 import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
+import dev.smok.optimizer.FusionPlan;
+import dev.smok.optimizer.MemoryPlan;
 import dev.smok.optimizer.Pipeline;
 import dev.smok.optimizer.Pipelines;
 import dev.smok.runtime.data.Dataset;
@@ -100,6 +102,11 @@ public final class Model implements AutoCloseable {
             index[0]++;
             if (dump != null) write(dump.resolve(String.format("%02d-%s.ir", index[0], name)), IrPrinter.print(after));
         });
+        if (dump != null) {
+            FusionPlan fusion = FusionPlan.of(opt);
+            write(dump.resolve("kernels.txt"), fusion.toString());
+            write(dump.resolve("memory.txt"), MemoryPlan.of(opt, fusion).toString());
+        }
         Executable exe = backend.compile(opt, dump);
         compileNanos += System.nanoTime() - t0;
         if (pending != null) {

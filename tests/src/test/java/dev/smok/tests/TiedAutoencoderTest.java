@@ -15,6 +15,8 @@ import dev.smok.ir.Op;
 import dev.smok.ir.Role;
 import dev.smok.ir.interp.Interpreter;
 import dev.smok.optimizer.Autodiff;
+import dev.smok.optimizer.OptimizerSpec;
+import dev.smok.optimizer.Pipelines;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +43,7 @@ class TiedAutoencoderTest {
         assertEquals(2L * PIXELS * HIDDEN + biases, untied);
         assertEquals(untied - biases, 2 * (tied - biases));
         String summary = Autoencoders.autoencoder().summary();
-        assertTrue(summary.contains("Total params: 101,264"), summary);
+        assertTrue(summary.contains("Total params: 101,264") && summary.contains("Tied: decoder reads encoder.weight transposed"), summary);
         assertTrue(Autoencoders.autoencoder().summaryJson().contains("\"params\": 101264"));
         assertEquals(List.of("encoder.weight", "encoder.bias", "decoder.bias"),
                 Autoencoders.autoencoder().params().stream().map(s -> s.name()).toList());
@@ -59,14 +61,16 @@ class TiedAutoencoderTest {
         assertEquals(List.of(true, false), reads.stream().map(n -> n.attrs().b("trans_b", false)).toList());
         assertTrue(g.nodes().stream().noneMatch(n -> n.op() == Op.TRANSPOSE), g.toString());
         // the training step: one update of the shared weight, none for the decoder
-        Graph step = dev.smok.optimizer.Pipelines.training(dev.smok.optimizer.OptimizerSpec.adam(1e-3f)).run(g);
+        Graph step = Pipelines.training(OptimizerSpec.adam(1e-3f)).run(g);
         assertTrue(step.updates().containsKey("encoder.weight") && !step.updates().containsKey("decoder.weight"));
     }
 
     /** grad(W_tied) = grad(W1) + grad(W2)ᵀ for the untied twin initialised with W1 = W, W2 = Wᵀ. */
     @Test void sharedGradientIsTheSumOfBothUses() {
         int batch = 3;
-        Graph tied = new Autodiff(null, true).run(Autoencoders.autoencoder(true).training(batch, Loss.RECONSTRUCTION));
+        // the whole optimized training step (autodiff and the standard passes), gradients exposed
+        float lr = 0.5f;
+        Graph tied = Pipelines.training(OptimizerSpec.sgd(lr), true).run(Autoencoders.autoencoder(true).training(batch, Loss.RECONSTRUCTION));
         Graph untied = new Autodiff(null, true).run(Autoencoders.autoencoder(false).training(batch, Loss.RECONSTRUCTION));
         Random r = new Random(7);
         double[] x = new double[batch * PIXELS], w = new double[HIDDEN * PIXELS], wt = new double[PIXELS * HIDDEN];
@@ -77,7 +81,8 @@ class TiedAutoencoderTest {
         for (int i = 0; i < b1.length; i++) b1[i] = r.nextGaussian() * 0.1;
         for (int i = 0; i < b2.length; i++) b2[i] = r.nextGaussian() * 0.1;
         Map<String, double[]> in = new HashMap<>(Map.of("x", x, "encoder.weight", w, "encoder.bias", b1, "decoder.bias", b2));
-        var t = Interpreter.run(tied, in).outputs();
+        var tiedRun = Interpreter.run(tied, in);
+        var t = tiedRun.outputs();
         in.put("decoder.weight", wt);
         var u = Interpreter.run(untied, in).outputs();
         assertEquals(u.get("loss")[0], t.get("loss")[0], 1e-12);
@@ -85,16 +90,19 @@ class TiedAutoencoderTest {
         double maxAbs = 0;
         for (double v : gt) maxAbs = Math.max(maxAbs, Math.abs(v));
         assertTrue(maxAbs > 1e-6, "the gradient is not trivially zero");
-        double maxDiff = 0, maxEncoderOnlyDiff = 0;
+        double maxDiff = 0, maxEncoderOnlyDiff = 0, maxUpdateDiff = 0;
+        double[] updated = tiedRun.updates().get("encoder.weight");
         for (int i = 0; i < HIDDEN; i++) {
             for (int j = 0; j < PIXELS; j++) {
                 double sum = g1[i * PIXELS + j] + g2[j * HIDDEN + i];
                 maxDiff = Math.max(maxDiff, Math.abs(gt[i * PIXELS + j] - sum));
                 maxEncoderOnlyDiff = Math.max(maxEncoderOnlyDiff, Math.abs(gt[i * PIXELS + j] - g1[i * PIXELS + j]));
+                maxUpdateDiff = Math.max(maxUpdateDiff, Math.abs(updated[i * PIXELS + j] - (w[i * PIXELS + j] - lr * sum)));
             }
         }
         assertTrue(maxDiff <= 1e-12 * Math.max(1, maxAbs), "max difference " + maxDiff);
         assertTrue(maxEncoderOnlyDiff > 1e-6 * maxAbs, "the decoder's contribution matters");
+        assertTrue(maxUpdateDiff <= 1e-7, "the SGD step applies the summed gradient once: " + maxUpdateDiff); // lr is a float attribute
         // biases are not shared: identical gradients
         assertEquals(u.get("grad/decoder.bias")[5], t.get("grad/decoder.bias")[5], 1e-12);
     }

@@ -29,6 +29,8 @@ import java.util.Map;
 public final class CommonSubexpressionElimination implements Pass {
     @Override public String name() { return "cse"; }
 
+    @Override public String description() { return "merge nodes with the same op, attributes and inputs"; }
+
     /** The key of a node after its inputs are substituted. */
     private record Key(dev.smok.ir.Op op, String attrs, List<Value> inputs) {}
 

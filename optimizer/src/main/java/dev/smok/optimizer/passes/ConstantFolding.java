@@ -38,6 +38,8 @@ public final class ConstantFolding implements Pass {
 
     @Override public String name() { return "fold-constants"; }
 
+    @Override public String description() { return "evaluate nodes whose inputs are all constants"; }
+
     @Override public Graph run(Graph g) {
         GraphRewriter rw = new GraphRewriter(g);
         for (Node n : g.nodes()) {

@@ -62,9 +62,9 @@ class AlgebraicSimplificationTest {
                   %5: f32[2,3] = mul(%4, %1)
                   %6: f32[2,3] = add(%5, %3)
                   %7: f32[3,4,2] = transpose(%t) {perm=[1,2,0]}
-                  %8: f32[4,2,3] = transpose(%7) {perm=[1,2,0]}
-                  %9: f32[4,2,3] = scale(%8) {alpha=2.0, beta=0.0}
-                  %10: f32[4,2,3] = neg(%9)
+                  %8: f32[3,2,4] = transpose(%7) {perm=[0,2,1]}
+                  %9: f32[3,2,4] = scale(%8) {alpha=2.0, beta=0.0}
+                  %10: f32[3,2,4] = neg(%9)
                   output y = %6
                   output u = %10
                 }
@@ -79,13 +79,51 @@ class AlgebraicSimplificationTest {
                   %3: f32[3] = sub(%2, %x)
                   %4: f32[2,3] = mul(%z, %1)
                   %5: f32[2,3] = add(%4, %3)
-                  %6: f32[4,2,3] = transpose(%t) {perm=[2,0,1]}
-                  %7: f32[4,2,3] = scale(%6) {alpha=2.0, beta=0.0}
-                  %8: f32[4,2,3] = neg(%7)
+                  %6: f32[3,2,4] = transpose(%t) {perm=[1,0,2]}
+                  %7: f32[3,2,4] = scale(%6) {alpha=-2.0, beta=0.0}
                   output y = %5
-                  output u = %8
+                  output u = %7
                 }
                 """);
+    }
+
+    @Test void arithmeticWithFillConstantsBecomesScalesThatFold() {
+        AlgebraicSimplification pass = new AlgebraicSimplification();
+        assertRewrites(pass, """
+                graph a {
+                  input %x: f32[2,3]
+                  %0: f32[] = constant() {shape=[], value=2.0}
+                  %1: f32[2,3] = mul(%x, %0)
+                  %2: f32[] = constant() {shape=[], value=1.0}
+                  %3: f32[2,3] = add(%2, %1)
+                  %4: f32[2,3] = constant() {shape=[2,3], value=0.5}
+                  %5: f32[2,3] = mul(%3, %4)
+                  %6: f32[] = constant() {shape=[], value=0.5}
+                  %7: f32[2,3] = sub(%5, %6)
+                  %8: f32[] = constant() {shape=[], value=4.0}
+                  %9: f32[2,3] = div(%7, %8)
+                  %10: f32[] = constant() {shape=[], value=3.0}
+                  %11: f32[2,3] = div(%x, %10)
+                  %12: f32[2,3] = neg(%x)
+                  %13: f32[2,3] = mul(%12, %10)
+                  output y = %9
+                  output z = %11
+                  output w = %13
+                }
+                """, """
+                graph a {
+                  input %x: f32[2,3]
+                  %0: f32[2,3] = scale(%x) {alpha=0.25, beta=0.0}
+                  %1: f32[] = constant() {shape=[], value=3.0}
+                  %2: f32[2,3] = div(%x, %1)
+                  %3: f32[2,3] = scale(%x) {alpha=-3.0, beta=0.0}
+                  output y = %0
+                  output z = %2
+                  output w = %3
+                }
+                """);
+        assertEquals(3, pass.applied().get("mul-constant")); // x * 2, (..) * 0.5, neg(x) * 3
+        assertEquals(1, pass.applied().get("div-constant"));
     }
 
     @Test void nothingToDoReturnsTheSameGraph() {

@@ -8,6 +8,7 @@ import dev.smok.optimizer.FusionPlan;
 import dev.smok.optimizer.MemoryPlan;
 import dev.smok.optimizer.OptimizerSpec;
 import dev.smok.optimizer.Pipeline;
+import dev.smok.optimizer.passes.AlgebraicSimplification;
 import dev.smok.runtime.ModelZoo;
 import dev.smok.runtime.Options;
 import dev.smok.runtime.Smok;
@@ -78,6 +79,12 @@ final class CompileCommand implements Callable<Integer> {
             MemoryPlan mp = MemoryPlan.of(gi, f);
             System.out.printf("%-16s %6d %8d %,14d%n", names.get(i), gi.nodes().size(), f.size(), mp.arenaBytes());
             if (dump != null) write(dump.resolve(dir).resolve(String.format("%02d-%s.ir", i, names.get(i))), IrPrinter.print(gi));
+        }
+        for (var p : pipeline.passes()) {
+            if (p instanceof AlgebraicSimplification s && !s.applied().isEmpty()) {
+                System.out.printf("%nrewrites: %s%n", s.applied().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+            }
         }
         FusionPlan fusion = FusionPlan.of(result);
         MemoryPlan plan = MemoryPlan.of(result, fusion);
