@@ -57,11 +57,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", defaultValue = "1500", description = "Warm-up per system and workload (default: ${DEFAULT-VALUE}).")
     double warmupMillis;
 
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Intra-op threads of numpy, PyTorch, ONNX Runtime and ND4J (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of inputs and weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override public Integer call() throws IOException {
         if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
+        ThreadBudget.set(threads);
         List<Workload> workloads = Suites.named(suite);
         List<BenchSystem> systems = new ArrayList<>(SystemProvider.all(peers));
         if (peers && systems.stream().noneMatch(s -> !(s instanceof SmokSystem) && !(s instanceof NumpySystem))) {
@@ -85,7 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("Smok bench '" + suite + "', " + date + ", " + r.machine());
         System.out.println();
         System.out.print(table);
-        if (markdown != null) write(markdown, "Smok bench '" + suite + "', " + date + ", " + r.machine() + "\n\n" + table);
+        if (markdown != null) {
+            StringBuilder md = new StringBuilder("Smok bench '" + suite + "', " + date + ", " + r.machine() + ".\n\n" + table + "\nSystems:\n\n");
+            described.forEach((name, d) -> md.append("- `").append(name).append("`: ").append(d).append('\n'));
+            write(markdown, md.toString());
+        }
         if (report != null) write(report, r.json());
         if (plot != null) BarChart.write(r, plot);
         boolean disagreement = rows.stream().anyMatch(x -> x.status().startsWith("disagrees"));

@@ -94,7 +94,12 @@ public final class BenchRunner {
                     BenchSystem s = timed.get((i + r) % timed.size());
                     BenchSystem.Session session = sessions.get(s);
                     try {
-                        windows.get(s).add(window(session, iterations.get(s)));
+                        Stats.Window win = window(session, iterations.get(s));
+                        windows.get(s).add(win);
+                        // a window far longer than planned (the machine got busier) shortens the next ones; per-iteration times are unaffected
+                        if (win.nanosPerIteration() * win.iterations() > 3 * config.windowMillis * 1e6) {
+                            iterations.put(s, (int) Math.max(1, config.windowMillis * 1e6 / win.nanosPerIteration()));
+                        }
                     } catch (Exception | LinkageError e) {
                         rows.put(s, row(w, s, "failed: " + oneLine(e), null));
                         windows.remove(s);

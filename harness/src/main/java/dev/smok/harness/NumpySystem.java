@@ -18,12 +18,9 @@ import java.nio.file.Path;
 /**
  * numpy/OpenBLAS through {@code python3}. The subprocess runs without OPENBLAS_CORETYPE and
  * OPENBLAS_L2_SIZE (so OpenBLAS picks its kernel for this CPU, reported by {@link #describe()})
- * and with {@code OPENBLAS_NUM_THREADS} = {@link #THREADS}. Sgemm only.
+ * and with {@code OPENBLAS_NUM_THREADS} = {@link ThreadBudget#count()}. Sgemm only.
  */
 public final class NumpySystem implements BenchSystem {
-    /** Threads OpenBLAS may use (the peers' intra-op thread count). */
-    public static final int THREADS = 2;
-
     private String info; // JSON line from the script's "info", once known
 
     @Override public String name() { return "numpy"; }
@@ -36,7 +33,7 @@ public final class NumpySystem implements BenchSystem {
                 info = "not available: " + e.getMessage();
             }
         }
-        return "numpy/OpenBLAS via python3, OPENBLAS_NUM_THREADS=" + THREADS + ": " + info;
+        return "numpy/OpenBLAS via python3, OPENBLAS_NUM_THREADS=" + ThreadBudget.count() + ": " + info;
     }
 
     @Override public String unsupported(Workload w, WorkloadData data) {
@@ -65,7 +62,7 @@ public final class NumpySystem implements BenchSystem {
                 @Override public long timeWindow(int iterations) throws IOException {
                     return Long.parseLong(p.ask("time " + iterations).trim());
                 }
-                @Override public int threads() { return THREADS; }
+                @Override public int threads() { return ThreadBudget.count(); }
                 @Override public long[] helperPids() { return new long[] {p.process.pid()}; }
                 @Override public void close() throws IOException {
                     p.close();
@@ -99,7 +96,7 @@ public final class NumpySystem implements BenchSystem {
             ProcessBuilder pb = new ProcessBuilder("python3", "-u", script.toString());
             pb.environment().remove("OPENBLAS_CORETYPE");
             pb.environment().remove("OPENBLAS_L2_SIZE");
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(THREADS));
+            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(ThreadBudget.count()));
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             try {
                 process = pb.start();

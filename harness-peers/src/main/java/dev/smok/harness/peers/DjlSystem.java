@@ -20,6 +20,7 @@ import ai.djl.training.GradientCollector;
 import dev.smok.harness.BenchSystem;
 import dev.smok.harness.NetSpec;
 import dev.smok.harness.Outputs;
+import dev.smok.harness.ThreadBudget;
 import dev.smok.harness.Workload;
 import dev.smok.harness.WorkloadData;
 
@@ -36,7 +37,7 @@ public final class DjlSystem implements BenchSystem {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("PYTORCH_VERSION", "2.7.1");
         setIfAbsent("PYTORCH_FLAVOR", "cpu");
-        setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(PeerSystems.PEER_THREADS));
+        setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(ThreadBudget.count()));
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     }
 

@@ -9,6 +9,7 @@ package dev.smok.harness.peers;
 import dev.smok.harness.BenchSystem;
 import dev.smok.harness.NetSpec;
 import dev.smok.harness.Outputs;
+import dev.smok.harness.ThreadBudget;
 import dev.smok.harness.Workload;
 import dev.smok.harness.WorkloadData;
 
@@ -70,7 +71,8 @@ public final class Dl4jSystem implements BenchSystem {
         try {
             Nd4j.create(1); // loads the backend
             return "Deeplearning4j 1.0.0-M2.1, ND4J " + Nd4j.getBackend().getClass().getSimpleName() + " build linux-x86_64"
-                    + System.getProperty(EXTENSION_PROPERTY, "") + ", OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
+                    + System.getProperty(EXTENSION_PROPERTY, "") + ", threads " + ThreadBudget.count() + ", OMP_NUM_THREADS="
+                    + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
         } catch (RuntimeException | LinkageError e) {
             return "not available: " + e.getMessage();
         }
@@ -79,6 +81,8 @@ public final class Dl4jSystem implements BenchSystem {
     @Override public String unsupported(Workload w, WorkloadData d) { return null; }
 
     @Override public Session open(WorkloadData d) {
+        Nd4j.getEnvironment().setMaxThreads(ThreadBudget.count());
+        Nd4j.getEnvironment().setMaxMasterThreads(ThreadBudget.count());
         Workload w = d.workload;
         if (w.kind() == Workload.Kind.SGEMM) {
             INDArray a = Nd4j.create(d.a, new long[] {w.m(), w.k()}, 'c');
@@ -184,8 +188,6 @@ public final class Dl4jSystem implements BenchSystem {
             return System.nanoTime() - t0;
         }
 
-        @Override public int threads() {
-            try { return Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS", "0")); } catch (NumberFormatException e) { return 0; }
-        }
+        @Override public int threads() { return Nd4j.getEnvironment().maxThreads(); }
     }
 }

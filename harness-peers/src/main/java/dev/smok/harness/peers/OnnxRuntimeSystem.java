@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtSession;
 
 import dev.smok.harness.BenchSystem;
 import dev.smok.harness.Outputs;
+import dev.smok.harness.ThreadBudget;
 import dev.smok.harness.Workload;
 import dev.smok.harness.WorkloadData;
 import dev.smok.harness.onnx.OnnxExport;
@@ -20,7 +21,7 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * {@code onnxruntime}: all graph optimizations, {@link PeerSystems#PEER_THREADS} intra-op threads,
+ * {@code onnxruntime}: all graph optimizations, {@link ThreadBudget#count()} intra-op threads,
  * sequential execution. An inference iteration wraps the Java input in a tensor, runs, and copies
  * the output into a Java array; sgemm keeps A and B as resident tensors.
  */
@@ -30,7 +31,7 @@ public final class OnnxRuntimeSystem implements BenchSystem {
     @Override public String describe() {
         try {
             return "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + " (CPU EP), intra-op threads "
-                    + PeerSystems.PEER_THREADS + ", model from Smok's ONNX export (opset " + OnnxExport.OPSET + ")";
+                    + ThreadBudget.count() + ", model from Smok's ONNX export (opset " + OnnxExport.OPSET + ")";
         } catch (RuntimeException | LinkageError e) {
             return "not available: " + e.getMessage();
         }
@@ -45,7 +46,7 @@ public final class OnnxRuntimeSystem implements BenchSystem {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        o.setIntraOpNumThreads(PeerSystems.PEER_THREADS);
+        o.setIntraOpNumThreads(ThreadBudget.count());
         o.setInterOpNumThreads(1);
         return o;
     }
@@ -101,7 +102,7 @@ public final class OnnxRuntimeSystem implements BenchSystem {
             return System.nanoTime() - t0;
         }
 
-        @Override public int threads() { return PeerSystems.PEER_THREADS; }
+        @Override public int threads() { return ThreadBudget.count(); }
 
         @Override public void close() throws OrtException { session.close(); }
     }

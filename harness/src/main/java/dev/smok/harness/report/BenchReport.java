@@ -76,6 +76,16 @@ public record BenchReport(String suite, String date, String machine, Map<String,
                 + "then the ratio to ").append(baselineName()).append(" (system ÷ Smok; above 1 = slower than Smok). "
                 + "`*` = some windows were taken while other processes used more than "
                 + Math.round(MachineLoad.BUSY_OTHERS_SHARE * 100) + "% of the CPUs.\n");
+        List<Double> others = new ArrayList<>();
+        long busy = 0;
+        for (Row r : rows) for (Stats.Window w : r.windows()) {
+            if (!Double.isNaN(w.load().othersShare())) others.add(w.load().othersShare());
+            if (w.load().busy()) busy++;
+        }
+        if (!others.isEmpty()) {
+            b.append(String.format("Machine load: other processes used a median %.0f%% of all CPUs during the %d timed windows; %d were busy.%n",
+                    100 * Stats.median(others.stream().mapToDouble(Double::doubleValue).toArray()), others.size(), busy));
+        }
         if (!notes.isEmpty()) {
             b.append('\n');
             for (int i = 0; i < notes.size(); i++) b.append("[").append(i + 1).append("] ").append(notes.get(i)).append("  \n");
