@@ -1,0 +1,53 @@
+package dev.smok.gpu;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.smok.ir.Executable;
+import dev.smok.ir.Graph;
+import dev.smok.ir.Input;
+import dev.smok.ir.Tensor;
+
+import java.util.Random;
+
+/** Test data by input name (see {@link OpGraphs}) and the float comparison used by all tests. */
+final class Feeds {
+    private Feeds() {}
+
+    static float[] data(Input in, Random r) {
+        String n = in.name();
+        float[] d = new float[in.shape().size()];
+        for (int i = 0; i < d.length; i++) {
+            if (n.startsWith("lab")) d[i] = r.nextInt(Integer.parseInt(n.substring(3, n.indexOf('_'))));
+            else if (n.startsWith("pos")) d[i] = 0.05f + 2 * r.nextFloat();
+            else if (n.startsWith("prob")) d[i] = 0.02f + 0.96f * r.nextFloat();
+            else if (n.startsWith("step")) d[i] = 3;
+            else d[i] = 2 * r.nextFloat() - 1;
+        }
+        return d;
+    }
+
+    /** Writes the same random data into every input, parameter and state of all executables. */
+    static void fillAll(Graph g, long seed, Executable... exes) {
+        Random r = new Random(seed);
+        for (Input in : g.inputs()) {
+            float[] d = data(in, r);
+            for (Executable e : exes) e.buffer(in.name()).copyFrom(d, 0);
+        }
+    }
+
+    /** Fails unless |actual - expected| <= atol + rtol * |expected| everywhere. */
+    static void assertClose(String what, Tensor expected, Tensor actual, double atol, double rtol) {
+        if (!expected.shape().equals(actual.shape())) fail(what + ": shape " + actual.shape() + " != " + expected.shape());
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.size(); i++) {
+            double e = expected.get(i), a = actual.get(i);
+            double excess = Math.abs(a - e) - (atol + rtol * Math.abs(e));
+            if (!(excess <= worst) && !(Double.isNaN(e) && Double.isNaN(a))) { worst = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess; at = i; }
+        }
+        if (at >= 0) {
+            fail(what + " differs at flat index " + at + " of " + expected.shape().pretty() + ": expected "
+                    + expected.get(at) + ", got " + actual.get(at) + " (atol " + atol + ", rtol " + rtol + ")");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.smok.gpu;
+
+import dev.smok.ir.Executable;
+import dev.smok.ir.Op;
+import dev.smok.ir.interp.InterpreterBackend;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every op on OpenCL (PoCL in CI) against the reference interpreter, at ragged shapes. */
+class OpenClOpsTest {
+    static List<OpGraphs.Case> cases() { return OpGraphs.all(); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesInterpreter(OpGraphs.Case c) {
+        DeviceAssumptions.requireOpenCl();
+        try (Executable gpu = new OpenClBackend().compile(c.graph(), null);
+             Executable ref = new InterpreterBackend().compile(c.graph(), null)) {
+            Feeds.fillAll(c.graph(), 42, gpu, ref);
+            gpu.run();
+            ref.run();
+            for (String out : c.graph().outputs().keySet()) {
+                Feeds.assertClose(c.graph().name() + " output " + out, ref.buffer(out), gpu.buffer(out), 2e-5, 2e-4);
+            }
+        }
+    }
+
+    @Test
+    void everyOpHasAGraph() {
+        Set<Op> missing = EnumSet.allOf(Op.class);
+        missing.removeAll(OpGraphs.covered());
+        assertTrue(missing.isEmpty(), "ops without a per-op test graph: " + missing);
+    }
+}
