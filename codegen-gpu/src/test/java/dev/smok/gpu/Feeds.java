@@ -9,7 +9,7 @@ import dev.smok.ir.Tensor;
 
 import java.util.Random;
 
-/** Test data by input name (see {@link OpGraphs}) and the float comparison used by all tests. */
+/** Test data by input name (see {@link OpGraphs}; Adam slots {@code m_*}, {@code v_*}, {@code adam_t} start at 0) and the float comparison used by all tests. */
 final class Feeds {
     private Feeds() {}
 
@@ -17,7 +17,8 @@ final class Feeds {
         String n = in.name();
         float[] d = new float[in.shape().size()];
         for (int i = 0; i < d.length; i++) {
-            if (n.startsWith("lab")) d[i] = r.nextInt(Integer.parseInt(n.substring(3, n.indexOf('_'))));
+            if (n.startsWith("m_") || n.startsWith("v_") || n.equals("adam_t")) d[i] = 0; // optimizer slots start at zero
+            else if (n.startsWith("lab")) d[i] = r.nextInt(Integer.parseInt(n.substring(3, n.indexOf('_'))));
             else if (n.startsWith("pos")) d[i] = 0.05f + 2 * r.nextFloat();
             else if (n.startsWith("prob")) d[i] = 0.02f + 0.96f * r.nextFloat();
             else if (n.startsWith("step")) d[i] = 3;

@@ -43,9 +43,9 @@ final class TrainingGraphs {
                 b.update(names[i], b.op(Op.SGD_UPDATE, Attrs.of("lr", 0.5f, "weight_decay", 0.001f), params[i], grads[i]));
             }
         } else {
-            Value step = b.state("step", Shape.scalar());
+            Value step = b.state("adam_t", Shape.scalar());
             Value t = b.op(Op.SCALE, Attrs.of("alpha", 1f, "beta", 1f), step);
-            b.update("step", t);
+            b.update("adam_t", t);
             for (int i = 0; i < params.length; i++) {
                 Value m = b.state("m_" + names[i], params[i].shape()), v = b.state("v_" + names[i], params[i].shape());
                 Value m2 = b.op(Op.ADAM_MOMENT, Attrs.of("beta", 0.9f), m, grads[i]);
