@@ -1,7 +1,5 @@
 package dev.smok.gpu;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.smok.ir.Executable;
 import dev.smok.ir.Graph;
 import dev.smok.ir.Input;
@@ -36,9 +34,12 @@ final class Feeds {
         }
     }
 
-    /** Fails unless |actual - expected| <= atol + rtol * |expected| everywhere. */
+    /**
+     * Throws an AssertionError (a test failure) unless |actual - expected| <= atol + rtol * |expected|
+     * everywhere. Plain Java, so {@link GpuSelfCheck} runs without JUnit.
+     */
     static void assertClose(String what, Tensor expected, Tensor actual, double atol, double rtol) {
-        if (!expected.shape().equals(actual.shape())) fail(what + ": shape " + actual.shape() + " != " + expected.shape());
+        if (!expected.shape().equals(actual.shape())) throw new AssertionError(what + ": shape " + actual.shape() + " != " + expected.shape());
         double worst = 0;
         int at = -1;
         for (int i = 0; i < expected.size(); i++) {
@@ -47,7 +48,7 @@ final class Feeds {
             if (!(excess <= worst) && !(Double.isNaN(e) && Double.isNaN(a))) { worst = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess; at = i; }
         }
         if (at >= 0) {
-            fail(what + " differs at flat index " + at + " of " + expected.shape().pretty() + ": expected "
+            throw new AssertionError(what + " differs at flat index " + at + " of " + expected.shape().pretty() + ": expected "
                     + expected.get(at) + ", got " + actual.get(at) + " (atol " + atol + ", rtol " + rtol + ")");
         }
     }

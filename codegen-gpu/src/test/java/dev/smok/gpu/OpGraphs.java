@@ -147,12 +147,12 @@ final class OpGraphs {
     }
 
     private static Case matmul() {
-        int[][] mkn = {{1, 1, 1}, {7, 17, 63}, {63, 17, 7}, {65, 33, 130}, {17, 1, 5}};
+        int[][] mkn = {{1, 1, 1}, {7, 17, 63}, {63, 17, 7}, {65, 33, 130}, {17, 1, 5}, {257, 19, 300}};
         GraphBuilder b = new GraphBuilder("op_matmul");
         int k = 0;
         for (int[] d : mkn) {
-            // every trans combination at two sizes (one spanning several tiles); plain elsewhere
-            int combos = d[0] == 7 || d[0] == 65 ? 4 : 1;
+            // every trans combination at three sizes (several tiles; 257x300 uses the large tiling)
+            int combos = d[0] == 7 || d[0] == 65 || d[0] == 257 ? 4 : 1;
             for (int t = 0; t < combos; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                 Value a = b.input("a" + k, ta ? Shape.of(d[1], d[0]) : Shape.of(d[0], d[1]));
