@@ -28,7 +28,7 @@ class OpenClOpsTest {
             gpu.run();
             ref.run();
             for (String out : c.graph().outputs().keySet()) {
-                Feeds.assertClose(c.graph().name() + " output " + out, ref.buffer(out), gpu.buffer(out), 2e-5, 2e-4);
+                Feeds.assertClose(c.graph().name() + " output " + out, ref.buffer(out), gpu.buffer(out), Feeds.OP_ATOL, Feeds.OP_RTOL);
             }
         }
     }

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.smok.gpu.KernelIr.Kernel;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 
-/** The OpenCL binding itself: copies round-trip, and a bad kernel reports the error name and log. */
+/** The OpenCL binding itself: copies round-trip, dumps, and a bad kernel reports the error name and log. */
 class OpenClRuntimeTest {
     @Test
     void uploadDownloadRoundTrip() {
@@ -24,6 +28,16 @@ class OpenClRuntimeTest {
             float[] expected = new float[back.length];
             System.arraycopy(data, 0, expected, 2, data.length);
             assertArrayEquals(expected, back);
+        }
+    }
+
+    @Test
+    void compileDumpsIrOpenClAndPtx(@TempDir Path dir) throws Exception {
+        DeviceAssumptions.requireOpenCl();
+        try (var exe = new OpenClBackend().compile(TrainingGraphs.mlp(true), dir)) {
+            assertTrue(Files.readString(dir.resolve("mlp_adam.cl")).contains("__kernel"));
+            assertTrue(Files.readString(dir.resolve("mlp_adam.ptx")).contains(".entry"));
+            assertTrue(Files.readString(dir.resolve("mlp_adam.ir")).contains("adam_update"));
         }
     }
 

@@ -43,10 +43,10 @@ class OpenClTrainingTest {
                 }
                 gpu.run();
                 ref.run();
-                Feeds.assertClose("loss at step " + step, ref.buffer("loss"), gpu.buffer("loss"), 1e-5, 1e-4);
+                Feeds.assertClose("loss at step " + step, ref.buffer("loss"), gpu.buffer("loss"), Feeds.LOSS_ATOL, Feeds.LOSS_RTOL);
                 for (Input in : g.inputs()) {
                     if (in.role() == Role.INPUT) continue;
-                    Feeds.assertClose(in.name() + " after step " + step, ref.buffer(in.name()), gpu.buffer(in.name()), 2e-5, 5e-4);
+                    Feeds.assertClose(in.name() + " after step " + step, ref.buffer(in.name()), gpu.buffer(in.name()), Feeds.STATE_ATOL, Feeds.STATE_RTOL);
                 }
                 assertTrue(Float.isFinite(gpu.buffer("loss").get(0)), "loss not finite at step " + step);
                 if (step == 0) first = gpu.buffer("loss").get(0);

@@ -41,11 +41,11 @@ class PtxSimulatedTest {
                 gpu.run();
                 ref.run();
                 for (String out : g.outputs().keySet()) {
-                    Feeds.assertClose(g.name() + " output " + out + " step " + s, ref.buffer(out), gpu.buffer(out), 2e-5, 2e-4);
+                    Feeds.assertClose(g.name() + " output " + out + " step " + s, ref.buffer(out), gpu.buffer(out), Feeds.OP_ATOL, Feeds.OP_RTOL);
                 }
                 for (Input in : g.inputs()) {
                     if (in.role() != Role.INPUT) {
-                        Feeds.assertClose(in.name() + " after step " + s, ref.buffer(in.name()), gpu.buffer(in.name()), 2e-5, 5e-4);
+                        Feeds.assertClose(in.name() + " after step " + s, ref.buffer(in.name()), gpu.buffer(in.name()), Feeds.STATE_ATOL, Feeds.STATE_RTOL);
                     }
                 }
             }
