@@ -25,6 +25,8 @@ import java.util.List;
 final class CudaRuntime implements DeviceRuntime {
     private static final String INSTALL = "the cuda backend needs an NVIDIA GPU and driver (libcuda.so.1); "
             + "without one use the opencl backend (install pocl-opencl-icd and ocl-icd-libopencl1)";
+    /** System property naming the driver library to load instead of {@code libcuda.so.1} (a path or soname). */
+    static final String LIBRARY_PROPERTY = "smok.cuda.library";
     private static final int CU_JIT_ERROR_LOG_BUFFER = 5, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
 
     private static NativeLibrary lib;
@@ -67,7 +69,7 @@ final class CudaRuntime implements DeviceRuntime {
 
     private static synchronized void bind() {
         if (lib != null) return;
-        NativeLibrary l = NativeLibrary.open("libcuda.so.1", INSTALL);
+        NativeLibrary l = NativeLibrary.open(System.getProperty(LIBRARY_PROPERTY, "libcuda.so.1"), INSTALL);
         init = l.function("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         deviceGetCount = l.function("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         deviceGet = l.function("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
