@@ -59,7 +59,11 @@ final class GraphLowering {
     private final List<Integer> slotSizes = new ArrayList<>();
     private final Map<Value, Integer> slotOf = new IdentityHashMap<>();
     private final Set<Node> inlined = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Matmul node to the chain it computes: matmul, then optionally bias_add, then relu. */
+    /**
+     * Last node of each GEMM chain (matmul, then optionally bias_add, then relu) to the chain. The
+     * GEMM kernel runs at the position of the chain's last node, when every operand of the chain
+     * (a bias computed after the matmul, say) has been computed.
+     */
     private final Map<Node, List<Node>> gemmChains = new IdentityHashMap<>();
     private final Set<Node> fusedIntoGemm = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Kernel> kernels = new ArrayList<>();
@@ -123,11 +127,11 @@ final class GraphLowering {
                 next = soleReader(last, uses, pinned, reader);
                 if (next != null && next.op() == Op.RELU) chain.add(next);
             }
-            gemmChains.put(n, chain);
-            for (int i = 1; i < chain.size(); i++) fusedIntoGemm.add(chain.get(i));
+            gemmChains.put(chain.get(chain.size() - 1), chain);
+            for (int i = 0; i < chain.size() - 1; i++) fusedIntoGemm.add(chain.get(i));
         }
         for (Node n : g.nodes()) {
-            if (!PointwiseOps.handles(n.op()) || fusedIntoGemm.contains(n)) continue;
+            if (!PointwiseOps.handles(n.op()) || fusedIntoGemm.contains(n) || gemmChains.containsKey(n)) continue;
             Node r = soleReader(n, uses, pinned, reader);
             if (r != null && r.op() != Op.MATMUL) inlined.add(n);
         }
@@ -144,16 +148,17 @@ final class GraphLowering {
     private void lowerNode(Node n) {
         Op op = n.op();
         if (!supports(op)) throw new IrException(backend + " backend cannot compile op '" + op.text() + "'");
+        List<Node> chain = gemmChains.get(n);
+        if (chain != null) {
+            Node mm = chain.get(0);
+            KernelTemplates.gemm(this, mm, chain.size() > 1 ? chain.get(1) : null, chain.size() > 2, slotFor(n.out()));
+            return;
+        }
         if (PointwiseOps.handles(op)) {
             pointwiseKernel(n);
             return;
         }
         switch (op) {
-            case MATMUL -> {
-                List<Node> chain = gemmChains.get(n);
-                Node last = chain.get(chain.size() - 1);
-                KernelTemplates.gemm(this, n, chain.size() > 1 ? chain.get(1) : null, chain.size() > 2, slotFor(last.out()));
-            }
             case SOFTMAX, LOG_SOFTMAX, SOFTMAX_GRAD, LOG_SOFTMAX_GRAD, SOFTMAX_XENT_GRAD ->
                     KernelTemplates.rowwise(this, n, slotFor(n.out()));
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> KernelTemplates.reduce(this, n, slotFor(n.out()));

@@ -38,6 +38,17 @@ class LoweringTest {
     }
 
     @Test
+    void fusedGemmRunsAfterALateBias() {
+        GraphBuilder b = new GraphBuilder("late");
+        Value mm = b.matmul(b.input("x", Shape.of(9, 5)), b.input("w", Shape.of(5, 7)));
+        Value bias = b.relu(b.input("b", Shape.of(7)));
+        b.output("out", b.biasAdd(mm, bias));
+        ExecutionPlan p = GraphLowering.lower(b.build(), "opencl");
+        assertEquals(1, p.kernels().size(), "relu of the bias is inlined into the GEMM epilogue");
+        assertTrue(p.kernels().get(0).name().endsWith("matmul_bias"), p.kernels().get(0).name());
+    }
+
+    @Test
     void trainingStepAppliesUpdatesBySwapping() {
         Graph g = TrainingGraphs.mlp(true);
         ExecutionPlan p = GraphLowering.lower(g, "opencl");

@@ -51,6 +51,12 @@ final class OpGraphs {
                 b.transpose(b.input("y", Shape.of(2, 3, 5)), 2, 0, 1))));
         cases.add(graph(Op.ONE_HOT, (b, k) -> b.op(Op.ONE_HOT, Attrs.of("classes", 5), label(b, "lab5_y", 7))));
         cases.add(matmul());
+        cases.add(graph(Op.MATMUL, (b, k) -> {
+            // a dense layer whose bias is computed after the matmul: the fused GEMM must wait for it
+            Value mm = b.matmul(b.input("x", Shape.of(9, 5)), b.input("w", Shape.of(5, 70)));
+            Value bias = b.reduceSum(b.input("c", Shape.of(3, 70)), false, 0); // its own kernel
+            return b.relu(b.biasAdd(mm, bias));
+        }, "dense_late_bias"));
         for (Op op : List.of(Op.SOFTMAX, Op.LOG_SOFTMAX)) cases.add(unaryShapes(op, new Shape[] {Shape.of(1, 1), Shape.of(7, 17), Shape.of(3, 5, 63)}));
         cases.add(reduce(Op.REDUCE_SUM));
         cases.add(reduce(Op.REDUCE_MEAN));
@@ -126,7 +132,11 @@ final class OpGraphs {
     }
 
     private static Case graph(Op op, BiFunction<GraphBuilder, Integer, Object> f) {
-        GraphBuilder b = new GraphBuilder("op_" + op.text());
+        return graph(op, f, "op_" + op.text());
+    }
+
+    private static Case graph(Op op, BiFunction<GraphBuilder, Integer, Object> f, String name) {
+        GraphBuilder b = new GraphBuilder(name);
         Object r = f.apply(b, 0);
         List<?> outs = r instanceof List<?> l ? l : List.of(r);
         for (int k = 0; k < outs.size(); k++) b.output("o" + k, (Value) outs.get(k));
