@@ -1,6 +1,8 @@
 package dev.smok.runtime;
 
 import dev.smok.cpu.CpuBackend;
+import dev.smok.gpu.CudaBackend;
+import dev.smok.gpu.OpenClBackend;
 import dev.smok.ir.Backend;
 import dev.smok.ir.interp.InterpreterBackend;
 
@@ -12,7 +14,9 @@ public final class Backends {
         return switch (name) {
             case "cpu" -> new CpuBackend();
             case "interpreter" -> new InterpreterBackend();
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (available: cpu, interpreter)");
+            case "opencl" -> new OpenClBackend();
+            case "cuda" -> new CudaBackend();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (available: cpu, interpreter, opencl, cuda)");
         };
     }
 }
