@@ -17,7 +17,8 @@ public final class BenchMain {
         CommandLine cl = new CommandLine(new BenchCommand());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (System.getenv("SMOK_VERBOSE") != null) e.printStackTrace();
-            else cmd.getErr().println("smok bench: error: " + BenchRunner.oneLine(e));
+            else cmd.getErr().println("smok bench: error: "
+                    + (e instanceof IllegalArgumentException && e.getMessage() != null ? e.getMessage() : BenchRunner.oneLine(e)));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl.execute(args);

@@ -110,7 +110,7 @@ public record BenchReport(String suite, String date, String machine, Map<String,
         }
         Stats.Summary s = r.summary();
         String t = String.format("%.3f", s.median() / 1e6) + (s.busyWindows() > 0 ? "*" : "");
-        if (base != null && base != r) t += String.format(" (%.2f×)", s.median() / base.summary().median());
+        if (base != null && base != r) t += String.format(" (%.3g×)", s.median() / base.summary().median());
         return t;
     }
 
