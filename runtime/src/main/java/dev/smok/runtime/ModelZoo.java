@@ -26,7 +26,7 @@ public final class ModelZoo {
 
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
-        MODELS.put("mlp", new Entry(Perceptrons::mlp, 1e-3f));
+        MODELS.put("mlp", new Entry(Perceptrons::mlp, 5e-4f));
         MODELS.put("lenet5", new Entry(Cnns::lenet5, 1e-3f));
         MODELS.put("cnn", new Entry(Cnns::cnn, 1e-3f));
         MODELS.put("resnet-mini", new Entry(Cnns::resnetMini, 1e-3f));

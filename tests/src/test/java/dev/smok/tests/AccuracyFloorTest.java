@@ -1,0 +1,36 @@
+package dev.smok.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smok.runtime.cli.Main;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The foundation issue's accuracy floors, run exactly as the README's commands on the CPU backend. */
+class AccuracyFloorTest {
+    static double trainAndReadAccuracy(Path dir, String... args) throws Exception {
+        Path report = dir.resolve("report.json");
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--report";
+        full[args.length + 1] = report.toString();
+        assertEquals(0, Main.run(full));
+        String json = Files.readString(report);
+        return Double.parseDouble(json.replaceAll("(?s).*?\"test_accuracy\": ([0-9.]+).*", "$1"));
+    }
+
+    @Test void mlpReaches95PercentInThreeEpochs(@TempDir Path dir) throws Exception {
+        double acc = trainAndReadAccuracy(dir, "train", "mlp", "--epochs", "3", "--seed", "1");
+        assertTrue(acc >= 0.95, "mlp test accuracy " + acc);
+    }
+
+    @Test void logisticRegressionReaches85Percent(@TempDir Path dir) throws Exception {
+        double acc = trainAndReadAccuracy(dir, "train", "logistic", "--seed", "1");
+        assertTrue(acc >= 0.85, "logistic test accuracy " + acc);
+    }
+}
