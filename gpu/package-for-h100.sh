@@ -14,5 +14,5 @@ cp ir/target/smok-ir-*.jar codegen-gpu/target/smok-codegen-gpu-*.jar "$OUT/lib/"
 # The self-check and the GEMM benchmark live in the test sources (they reuse the test graphs).
 "$JAVA_HOME/bin/jar" --create --file "$OUT/lib/smok-codegen-gpu-checks.jar" -C codegen-gpu/target/test-classes .
 "$JAVA_HOME/bin/jlink" --add-modules java.base --output "$OUT/runtime" \
-    --strip-debug --no-header-files --no-man-pages
+    --strip-debug --no-header-files --no-man-pages --compress=zip-9
 echo "bundle ready: $OUT ($(du -sh "$OUT" | cut -f1))"

@@ -4,8 +4,12 @@
  * bindings pass the right arguments in the right order (sizes, pointers, grid and block,
  * kernelParams as pointers to CUdeviceptr values) on machines without an NVIDIA GPU.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A function handle: its name and its parameter count, read from the module's .param names. */
+typedef struct { char name[256]; int params; } fake_function;
 
 typedef int CUresult;
 typedef unsigned long long CUdeviceptr;
@@ -36,7 +40,15 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned n, int *o
 
 CUresult cuModuleGetFunction(void **fn, void *module, const char *name) {
     if (strstr((const char *) module, name) == 0) return 500; /* CUDA_ERROR_NOT_FOUND */
-    *fn = strdup(name);
+    fake_function *f = calloc(1, sizeof(fake_function));
+    strncpy(f->name, name, sizeof(f->name) - 1);
+    char key[300];
+    for (;;) {
+        snprintf(key, sizeof(key), "%s_p%d", name, f->params);
+        if (strstr((const char *) module, key) == 0) break;
+        f->params++;
+    }
+    *fn = f;
     return 0;
 }
 
@@ -51,8 +63,9 @@ CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigne
     if (shared != 0 || stream != 0 || extra != 0 || bx * by * bz > 1024) return 1;
     last_grid[0] = gx; last_grid[1] = gy; last_grid[2] = gz;
     last_block[0] = bx; last_block[1] = by; last_block[2] = bz;
-    /* kernelParams has one entry per kernel parameter; the test launches kernels with at least 3 */
-    for (int i = 0; i < 3; i++) last_params[i] = *(CUdeviceptr *) params[i];
+    /* kernelParams has exactly one entry per kernel parameter */
+    int n = ((fake_function *) fn)->params;
+    for (int i = 0; i < 3 && i < n; i++) last_params[i] = *(CUdeviceptr *) params[i];
     launches++;
     return 0;
 }

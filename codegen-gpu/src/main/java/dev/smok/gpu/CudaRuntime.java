@@ -213,6 +213,7 @@ final class CudaRuntime implements DeviceRuntime {
     }
 
     /** The driver's name for a CUresult, e.g. {@code CUDA_ERROR_INVALID_PTX (218)}. */
+    @SuppressWarnings("restricted") // the driver returns a static C string of unknown length
     static String errorName(int rc) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);

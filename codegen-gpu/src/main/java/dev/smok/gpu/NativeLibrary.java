@@ -26,6 +26,7 @@ final class NativeLibrary {
      *
      * @param installHint appended to the error when the library cannot be loaded
      */
+    @SuppressWarnings("restricted") // loading native code is this class's purpose
     static NativeLibrary open(String soname, String installHint) {
         try {
             return new NativeLibrary(soname, SymbolLookup.libraryLookup(soname, Arena.global()));
@@ -35,6 +36,7 @@ final class NativeLibrary {
     }
 
     /** A downcall handle for {@code symbol}; a missing symbol is a {@link GpuException}. */
+    @SuppressWarnings("restricted")
     MethodHandle function(String symbol, FunctionDescriptor fd) {
         MemorySegment addr = lookup.find(symbol)
                 .orElseThrow(() -> new GpuException(name + " has no symbol " + symbol + " (driver too old?)"));

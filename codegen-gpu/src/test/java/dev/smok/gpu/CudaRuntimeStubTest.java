@@ -87,6 +87,17 @@ class CudaRuntimeStubTest {
         }
     }
 
+    /** The whole CUDA executable path (no kernel runs on the fake, so values are not checked). */
+    @Test
+    void trainingExecutableRunsThroughTheDriverBindings() {
+        runtime().close();
+        try (var exe = new CudaBackend().compile(TrainingGraphs.mlp(true), null)) {
+            Feeds.fillAll(exe.graph(), 1, exe);
+            for (int step = 0; step < 3; step++) exe.run();
+            assertEquals(TrainingGraphs.D * TrainingGraphs.H, exe.buffer("w1").size());
+        }
+    }
+
     @Test
     void rejectedModuleReportsErrorNameAndJitLog() {
         try (CudaRuntime rt = runtime()) {

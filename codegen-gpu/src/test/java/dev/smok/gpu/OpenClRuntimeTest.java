@@ -35,6 +35,7 @@ class OpenClRuntimeTest {
     void compileDumpsIrOpenClAndPtx(@TempDir Path dir) throws Exception {
         DeviceAssumptions.requireOpenCl();
         try (var exe = new OpenClBackend().compile(TrainingGraphs.mlp(true), dir)) {
+            assertTrue(exe.graph().name().equals("mlp_adam"));
             assertTrue(Files.readString(dir.resolve("mlp_adam.cl")).contains("__kernel"));
             assertTrue(Files.readString(dir.resolve("mlp_adam.ptx")).contains(".entry"));
             assertTrue(Files.readString(dir.resolve("mlp_adam.ir")).contains("adam_update"));
