@@ -71,7 +71,9 @@ public final class CpuBackend implements Backend {
     }
 
     private static String planText(Graph g, KernelPlan kp, MemoryPlan mp, ScheduleEmitter.Emitted em) {
-        StringBuilder b = new StringBuilder("# kernel plan of graph ").append(g.name()).append('\n');
+        StringBuilder b = new StringBuilder("# kernel plan of graph ").append(g.name())
+                .append(" (the IR each kernel was generated from follows it, lines starting with '|';\n")
+                .append("# values are named by builder id; @N is an offset in floats into the arena)\n");
         b.append("kernels: ").append(kp.kernelCount()).append("  arena: ").append(mp.bytes()).append(" bytes\n");
         for (var in : g.inputs()) b.append(in.role().text()).append(' ').append(in.name()).append(" @").append(mp.offsets.get(in.value())).append('\n');
         for (var e : mp.outputOffsets.entrySet()) b.append("output ").append(e.getKey()).append(" @").append(e.getValue()).append('\n');

@@ -30,9 +30,9 @@ import java.util.Map;
  * stride (numpy broadcasting, bias_add along axis 1), and it either varies along the columns
  * (a vector load per 16 columns) or is loaded once per row and broadcast.
  *
- * <p>Loop body: load every column-varying input, then compute each member in order by calling its
- * {@link VectorMath} routine on vector locals, storing materialized results right after they are
- * computed. All loads precede all stores, so a result may overwrite an input in place. Columns
+ * <p>Loop body: load every column-varying input, then compute each member in order with direct
+ * {@code FloatVector} calls ({@link VectorOpEmitter}) on vector locals, storing materialized
+ * results right after they are computed. All loads precede all stores, so a result may overwrite an input in place. Columns
  * run 16 at a time; the ragged tail repeats the body with a mask from
  * {@code indexInRange(c, c1)}. All shape numbers are constants in the bytecode.
  */
@@ -70,6 +70,7 @@ final class FusedLoopEmitter {
     private final Map<Value, Integer> outBaseSlot = new IdentityHashMap<>();
     private final Map<Node, int[]> adamSlots = new IdentityHashMap<>();
     private int nextSlot = 8;
+    private int scratch;
 
     FusedLoopEmitter(KernelPlan.Fused kernel, MemoryPlan memory) {
         this.kernel = kernel;
@@ -166,6 +167,8 @@ final class FusedLoopEmitter {
             if (kernel.materialized.contains(n.out())) outBaseSlot.put(n.out(), nextSlot++);
             if (n.op() == Op.ADAM_UPDATE) adamSlots.put(n, new int[] {nextSlot++, nextSlot++});
         }
+        scratch = nextSlot;
+        nextSlot += 3;
         Label rLoop = new Label(), rEnd = new Label(), cLoop = new Label(), tail = new Label(), rNext = new Label();
         mv.visitVarInsn(ILOAD, 1);
         mv.visitVarInsn(ISTORE, 5);
@@ -299,49 +302,11 @@ final class FusedLoopEmitter {
         mv.visitVarInsn(ALOAD, slot);
     }
 
-    private void call(MethodVisitor mv, String method, int vectors, int floats) {
-        StringBuilder d = new StringBuilder("(");
-        for (int i = 0; i < vectors; i++) d.append(FV_D);
-        for (int i = 0; i < floats; i++) d.append('F');
-        mv.visitMethodInsn(INVOKESTATIC, VM, method, d.append(')').append(FV_D).toString(), false);
-    }
-
     /** Leaves the member's vector on the stack. */
     private void emitOp(MethodVisitor mv, Node n) {
-        Attrs a = n.attrs();
         for (Value v : n.inputs()) loadVec(mv, v);
-        int arity = n.inputs().size();
-        switch (n.op()) {
-            case CONSTANT -> {
-                mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
-                mv.visitLdcInsn(a.f("value"));
-                mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
-            }
-            case IDENTITY, BROADCAST_TO -> { }
-            case NEG, EXP, LOG, SQRT, SIGMOID, TANH, RELU -> call(mv, n.op().text(), 1, 0);
-            case SCALE -> { mv.visitLdcInsn(a.f("alpha")); mv.visitLdcInsn(a.f("beta", 0f)); call(mv, "scale", 1, 2); }
-            case ADD, SUB, MUL, DIV -> call(mv, n.op().text(), 2, 0);
-            case BIAS_ADD -> call(mv, "add", 2, 0);
-            case RELU_GRAD -> call(mv, "reluGrad", 2, 0);
-            case SIGMOID_GRAD -> call(mv, "sigmoidGrad", 2, 0);
-            case TANH_GRAD -> call(mv, "tanhGrad", 2, 0);
-            case MSE_GRAD -> { mv.visitLdcInsn(2f / n.out().shape().size()); call(mv, "mseGrad", 3, 1); }
-            case BCE_GRAD -> { mv.visitLdcInsn(1f / n.out().shape().size()); call(mv, "bceGrad", 3, 1); }
-            case SGD_UPDATE -> { mv.visitLdcInsn(a.f("lr")); mv.visitLdcInsn(a.f("weight_decay", 0f)); call(mv, "sgdUpdate", 2, 2); }
-            case MOMENTUM_VELOCITY -> { mv.visitLdcInsn(a.f("momentum")); call(mv, "momentumVelocity", 2, 1); }
-            case ADAM_MOMENT -> { mv.visitLdcInsn(a.f("beta")); call(mv, "adamMoment", 2, 1); }
-            case ADAM_VELOCITY -> { mv.visitLdcInsn(a.f("beta")); call(mv, "adamVelocity", 2, 1); }
-            case ADAM_UPDATE -> {
-                mv.visitInsn(POP); // the step vector; its scalar feeds the corrections
-                int[] s = adamSlots.get(n);
-                mv.visitLdcInsn(a.f("lr"));
-                mv.visitVarInsn(FLOAD, s[0]);
-                mv.visitVarInsn(FLOAD, s[1]);
-                mv.visitLdcInsn(a.f("eps"));
-                call(mv, "adamUpdate", 3, 4);
-            }
-            default -> throw new IrException("cpu backend cannot compile op '" + n.op().text() + "' in a fused loop (arity " + arity + ")");
-        }
+        int[] adam = adamSlots.get(n);
+        new VectorOpEmitter(mv, scratch, scratch + 1, scratch + 2).emit(n, adam == null ? -1 : adam[0], adam == null ? -1 : adam[1]);
     }
 
     static void push(MethodVisitor mv, int v) {

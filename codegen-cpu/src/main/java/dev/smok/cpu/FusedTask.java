@@ -7,7 +7,7 @@ package dev.smok.cpu;
  */
 public final class FusedTask implements WorkerPool.Task {
     /** Below this many elements a fused loop stays on one thread. */
-    static final int PARALLEL_MIN_ELEMENTS = 1 << 15;
+    static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
 
     private final int id, rows, cols, parts;
     private final WorkerPool pool;

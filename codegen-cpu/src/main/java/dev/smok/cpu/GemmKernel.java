@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>B is packed per (KC x NC) block into NR-wide panels, zero padded at the ragged edge;
  *       trans_b is handled by the packing. When B is not transposed and M is small (inference),
  *       B is read in place instead, because packing would cost as much as the product.</li>
- *   <li>Cache blocking: KC = 256 rows of B (a 6 x KC sliver of A stays in L1, the packed
- *       KC x NC block in L2); C accumulates across K blocks.</li>
+ *   <li>Cache blocking: KC = 256 rows of B; a 6 x KC sliver of A stays in L1 while it sweeps the
+ *       packed KC x NC block of B, which stays in L2 (NC = 256 columns with AVX2, 256 KiB;
+ *       512 with AVX-512); C accumulates across K blocks.</li>
  *   <li>Ragged edges: rows left over after blocks of 6 run a 1-row kernel; columns left over after
  *       blocks of NR use masked loads and stores.</li>
  *   <li>Threads: the N range (or, for narrow C, the M range) is cut into equal parts, one per
@@ -30,9 +31,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class GemmKernel implements WorkerPool.Task {
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
-    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L, KC = 256, NC = 1024;
-    /** Below this many multiply-adds the product runs on one thread. */
-    static final long PARALLEL_MIN_WORK = 1L << 17;
+    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L, KC = 256, NC = L >= 16 ? 512 : 256;
+    /**
+     * Below this many multiply-adds the product runs on one thread: waking a worker costs a few
+     * microseconds on an idle machine and a scheduler quantum on a loaded one, more than a
+     * batch-1 layer (784 x 512 = 0.4 M) takes.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 20;
     /** B is packed when transposed or when A has at least this many rows. */
     static final int PACK_MIN_M = 24;
 

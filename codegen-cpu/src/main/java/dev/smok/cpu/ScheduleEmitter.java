@@ -83,6 +83,7 @@ final class ScheduleEmitter {
                         .append(v.node.in(0).ref()).append(" @").append(mp.offsets.get(v.node.out()));
             }
             plan.append('\n');
+            for (Node n : KernelPlan.nodesOf(s)) plan.append("    | ").append(irLine(n)).append('\n');
         }
         for (MemoryPlan.Copy c : mp.finalCopies) {
             run.visitVarInsn(ALOAD, 1);
@@ -193,6 +194,16 @@ final class ScheduleEmitter {
             default -> throw new IrException("cpu backend cannot compile op '" + n.op().text() + "' (no kernel for its fusion kind "
                     + n.op().kind() + ")");
         }
+    }
+
+    /** The node in IR text form, with the graph builder's value ids (as {@code Value.ref()}). */
+    static String irLine(Node n) {
+        StringBuilder b = new StringBuilder(n.out().ref()).append(": ").append(n.out().dtype().text()).append(n.out().shape())
+                .append(" = ").append(n.op().text()).append('(');
+        for (int i = 0; i < n.inputs().size(); i++) b.append(i > 0 ? ", " : "").append(n.in(i).ref());
+        b.append(')');
+        String attrs = n.attrs().toString();
+        return attrs.isEmpty() ? b.toString() : b.append(' ').append(attrs).toString();
     }
 
     /** {outer, mid, inner} when {@code axes} are contiguous, else null. */

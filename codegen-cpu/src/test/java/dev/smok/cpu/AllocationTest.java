@@ -23,7 +23,7 @@ class AllocationTest {
     @ParameterizedTest
     @CsvSource({"false,1,16", "true,2,64"}) // batch 64 at 2 threads: the products run on the worker too
     void steadyStateRunAllocatesNothing(boolean adam, int threads, int batch) {
-        Graph g = TrainingGraphs.mlpTrain(batch, adam, 128, 96, 10);
+        Graph g = TrainingGraphs.mlpTrain(batch, adam, 160, 112, 10);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (CpuExecutable ex = new CpuBackend(threads).compile(g, null)) {
             Map<String, float[]> in = Oracle.randomInputs(g, 1, -0.1f, 0.1f, 10);
