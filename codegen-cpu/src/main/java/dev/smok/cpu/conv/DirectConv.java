@@ -74,7 +74,17 @@ final class DirectConv {
         }
     }
 
+    /** Gather offsets of strides 0..7, built once: kernels ask for them on every call and must not allocate. */
+    private static final int[][] GATHER = new int[8][];
+    static {
+        for (int s = 0; s < GATHER.length; s++) GATHER[s] = newGatherIndices(s);
+    }
+
     static int[] gatherIndices(int stride) {
+        return stride < GATHER.length ? GATHER[stride] : newGatherIndices(stride);
+    }
+
+    private static int[] newGatherIndices(int stride) {
         int[] idx = new int[L];
         for (int i = 0; i < L; i++) idx[i] = i * stride;
         return idx;
