@@ -138,10 +138,15 @@ final class DirectConv {
         else v3.intoArray(out, o + 3 * L, S.indexInRange(0, left - 3 * L));
     }
 
-    /** One vector of {@code n} valid columns starting at input offset {@code at} (gathered when strided). */
+    /**
+     * One vector of {@code n} valid columns starting at input offset {@code at} (gathered when
+     * strided). A strided input is always a prepared buffer with {@link #slack}, so the gather is
+     * unmasked: lanes past {@code n} read slack and are never stored. (A masked gather is not an
+     * intrinsic on AVX2; its fallback allocates on every call.)
+     */
     static FloatVector load(float[] in, int at, int sw, int[] gather, int n) {
         if (sw == 1) return n == L ? FloatVector.fromArray(S, in, at) : FloatVector.fromArray(S, in, at, S.indexInRange(0, n));
-        return n == L ? FloatVector.fromArray(S, in, at, gather, 0) : FloatVector.fromArray(S, in, at, gather, 0, S.indexInRange(0, n));
+        return FloatVector.fromArray(S, in, at, gather, 0);
     }
 
     private static void store(FloatVector v, float[] out, int o, int n) {
