@@ -52,12 +52,7 @@ public final class CpuBackend implements Backend {
         WorkerPool pool = new WorkerPool(threads);
         try {
             ScheduleEmitter.Emitted em = new ScheduleEmitter(kp, mp, pool).emit();
-            MethodHandles.Lookup lookup = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(em.bytes(), em.classData(), true);
-            Program program = (Program) lookup.findConstructor(lookup.lookupClass(),
-                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            for (GemmKernel g : em.gemms()) g.bind(program);
-            for (FusedTask t : em.tasks()) t.bind(program);
+            Program program = link(em);
             String planText = planText(graph, kp, mp, em);
             if (dumpDir != null) dump(dumpDir, graph, em, planText);
             return new CpuExecutable(graph, program, pool, mp, kp.kernelCount(), planText);
@@ -68,6 +63,16 @@ public final class CpuBackend implements Backend {
             pool.close();
             throw new IllegalStateException("cpu backend: defining the generated class failed", t);
         }
+    }
+
+    /** Defines the emitted schedule class and binds its kernels; the program runs over an arena of the plan's size. */
+    static Program link(ScheduleEmitter.Emitted em) throws Throwable {
+        MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(em.bytes(), em.classData(), true);
+        Program program = (Program) lookup.findConstructor(lookup.lookupClass(),
+                java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        for (GemmKernel g : em.gemms()) g.bind(program);
+        for (FusedTask t : em.tasks()) t.bind(program);
+        return program;
     }
 
     private static String planText(Graph g, KernelPlan kp, MemoryPlan mp, ScheduleEmitter.Emitted em) {

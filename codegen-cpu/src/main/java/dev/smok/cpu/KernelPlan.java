@@ -104,6 +104,10 @@ final class KernelPlan {
             if (n.op() == Op.RESHAPE) {
                 step = new View(n);
                 steps.add(step);
+            } else if (OpCalls.handles(n)) {
+                // convolution, pooling, normalization, layout and control flow: a kernel object's call
+                step = new Call(n);
+                steps.add(step);
             } else if (kind == FusionKind.ELEMENTWISE || kind == FusionKind.BROADCAST) {
                 Fused target = chooseGroup(n, made, open);
                 if (target == null) {

@@ -42,11 +42,13 @@ final class ScheduleEmitter {
     private final List<GemmKernel> gemms = new ArrayList<>();
     private final List<FusedTask> tasks = new ArrayList<>();
     private final StringBuilder plan = new StringBuilder();
+    private final OpCalls.Context calls;
 
     ScheduleEmitter(KernelPlan kp, MemoryPlan mp, WorkerPool pool) {
         this.kp = kp;
         this.mp = mp;
         this.pool = pool;
+        this.calls = new OpCalls.Context(pool);
     }
 
     Emitted emit() {
@@ -152,6 +154,14 @@ final class ScheduleEmitter {
     }
 
     private void emitCall(MethodVisitor mv, Node n) {
+        if (OpCalls.handles(n)) {
+            OpCalls.Kernel k = OpCalls.create(n, mp.offsets, calls);
+            getData(mv, addData(k), k.getClass());
+            mv.visitVarInsn(ALOAD, 1);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Type.getInternalName(k.getClass()), "run", "([F)V", false);
+            plan.append(" [").append(k.describe()).append(']');
+            return;
+        }
         Shape os = n.out().shape();
         int out = mp.offsets.get(n.out());
         int[] in = new int[n.inputs().size()];

@@ -52,7 +52,7 @@ final class DirectConv {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
         int[] gather = sw == 1 ? null : gatherIndices(sw);
-        int[] taps = tapOffsets(cg, kh, kw, plane, dh * rowStride, dw);
+        int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw);
         int end = ocFirst + ocCount, oc = ocFirst;
         for (; oc + OB <= end; oc += OB) {
             for (int oh = 0; oh < ho; oh++) {
@@ -82,6 +82,28 @@ final class DirectConv {
         }
     }
 
+    /**
+     * Tap offsets per thread, computed once per geometry: a network has a handful of conv shapes
+     * and the kernels run on fixed worker threads, so steady-state calls allocate nothing.
+     */
+    private static final ThreadLocal<TapCache> TAPS = ThreadLocal.withInitial(TapCache::new);
+
+    private static final class TapCache {
+        private final int[][] keys = new int[64][], values = new int[64][];
+        private int next;
+
+        int[] offsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+            for (int i = 0; i < keys.length && keys[i] != null; i++) {
+                int[] k = keys[i];
+                if (k[0] == cg && k[1] == kh && k[2] == kw && k[3] == channelStep && k[4] == rowStep && k[5] == colStep) return values[i];
+            }
+            int slot = next++ % keys.length;
+            keys[slot] = new int[] {cg, kh, kw, channelStep, rowStep, colStep};
+            values[slot] = tapOffsets(cg, kh, kw, channelStep, rowStep, colStep);
+            return values[slot];
+        }
+    }
+
     /** Input offset of every (channel, kernel row, kernel column) tap, in weight order. */
     static int[] tapOffsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
         int[] t = new int[cg * kh * kw];
@@ -91,7 +113,17 @@ final class DirectConv {
         return t;
     }
 
+    /** Gather offsets of strides 0..7, built once: kernels ask for them on every call and must not allocate. */
+    private static final int[][] GATHER = new int[8][];
+    static {
+        for (int s = 0; s < GATHER.length; s++) GATHER[s] = newGatherIndices(s);
+    }
+
     static int[] gatherIndices(int stride) {
+        return stride < GATHER.length ? GATHER[stride] : newGatherIndices(stride);
+    }
+
+    private static int[] newGatherIndices(int stride) {
         int[] idx = new int[L];
         for (int i = 0; i < L; i++) idx[i] = i * stride;
         return idx;
@@ -137,10 +169,15 @@ final class DirectConv {
         else v1.intoArray(out, o + L, S.indexInRange(0, left - L));
     }
 
-    /** One vector of {@code n} valid columns starting at input offset {@code at} (gathered when strided). */
+    /**
+     * One vector of {@code n} valid columns starting at input offset {@code at} (gathered when
+     * strided). A strided input is always a prepared buffer with {@link #slack}, so the gather is
+     * unmasked: lanes past {@code n} read slack and are never stored. (A masked gather is not an
+     * intrinsic on AVX2; its fallback allocates on every call.)
+     */
     static FloatVector load(float[] in, int at, int sw, int[] gather, int n) {
         if (sw == 1) return n == L ? FloatVector.fromArray(S, in, at) : FloatVector.fromArray(S, in, at, S.indexInRange(0, n));
-        return n == L ? FloatVector.fromArray(S, in, at, gather, 0) : FloatVector.fromArray(S, in, at, gather, 0, S.indexInRange(0, n));
+        return FloatVector.fromArray(S, in, at, gather, 0);
     }
 
     private static void store(FloatVector v, float[] out, int o, int n) {

@@ -1,0 +1,165 @@
+package dev.smok.cpu;
+
+import dev.smok.ir.ConvArithmetic;
+import dev.smok.ir.Node;
+import dev.smok.ir.Op;
+import dev.smok.ir.Shape;
+
+/**
+ * Pooling over NCHW planes: max_pool, avg_pool, their gradients and global_avg_pool, with the
+ * interpreter's semantics (ConvKernels): a window's taps in the padding are skipped by max
+ * pooling and read as zero by average pooling, which divides by kh·kw when count_include_pad
+ * (the default) and by the in-image tap count otherwise; max_pool_grad routes each output's
+ * gradient to the first maximum of its window in row-major order, summing where windows overlap.
+ *
+ * <p>Design: one {@link Pool} object per node with the geometry in final fields. The loops clip
+ * each window to the image once per output row/column (no per-tap bounds tests), so the inner
+ * loops are plain strided reads. Gradients overwrite their output (zero-fill, then scatter).
+ */
+final class PoolKernels {
+    private PoolKernels() {}
+
+    static OpCalls.Kernel create(Node n, int[] in, int out) {
+        if (n.op() == Op.GLOBAL_AVG_POOL) {
+            Shape s = n.in(0).shape();
+            return new GlobalAvg(in[0], out, s.dim(0) * s.dim(1), s.size(2, 4));
+        }
+        Shape x = switch (n.op()) {
+            case AVG_POOL_GRAD -> n.out().shape();
+            default -> n.in(0).shape();
+        };
+        Shape y = switch (n.op()) {
+            case MAX_POOL, AVG_POOL -> n.out().shape();
+            case MAX_POOL_GRAD -> n.in(1).shape();
+            default -> n.in(0).shape();
+        };
+        int[] k = ConvArithmetic.pair(n.attrs(), "kernel", 1), s = ConvArithmetic.poolStride(n.attrs());
+        int[] p = ConvArithmetic.pair(n.attrs(), "padding", 0);
+        boolean includePad = n.attrs().b("count_include_pad", true);
+        return new Pool(n.op(), in[0], in.length > 1 ? in[1] : 0, out, x.dim(0) * x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3),
+                k[0], k[1], s[0], s[1], p[0], p[1], includePad);
+    }
+
+    static final class Pool extends OpCalls.Kernel {
+        private final Op op;
+        private final int in0, in1, out, planes, h, w, ho, wo, kh, kw, sh, sw, ph, pw;
+        private final boolean includePad;
+
+        Pool(Op op, int in0, int in1, int out, int planes, int h, int w, int ho, int wo, int kh, int kw, int sh, int sw,
+             int ph, int pw, boolean includePad) {
+            this.op = op; this.in0 = in0; this.in1 = in1; this.out = out; this.planes = planes; this.h = h; this.w = w;
+            this.ho = ho; this.wo = wo; this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw;
+            this.includePad = includePad;
+        }
+
+        @Override public void run(float[] a) {
+            switch (op) {
+                case MAX_POOL -> maxPool(a);
+                case MAX_POOL_GRAD -> maxPoolGrad(a);
+                case AVG_POOL -> avgPool(a);
+                case AVG_POOL_GRAD -> avgPoolGrad(a);
+                default -> throw new IllegalStateException();
+            }
+        }
+
+        private void maxPool(float[] a) {
+            for (int p = 0; p < planes; p++) {
+                int xp = in0 + p * h * w, yp = out + p * ho * wo;
+                for (int oy = 0; oy < ho; oy++) {
+                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                    for (int ox = 0; ox < wo; ox++) {
+                        int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int iy = y0; iy < y1; iy++) {
+                            int row = xp + iy * w;
+                            for (int ix = x0; ix < x1; ix++) m = Math.max(m, a[row + ix]);
+                        }
+                        a[yp + oy * wo + ox] = m;
+                    }
+                }
+            }
+        }
+
+        /** in0 = x, in1 = g (pooled shape), out = dx (x's shape). */
+        private void maxPoolGrad(float[] a) {
+            java.util.Arrays.fill(a, out, out + planes * h * w, 0f);
+            for (int p = 0; p < planes; p++) {
+                int xp = in0 + p * h * w, gp = in1 + p * ho * wo, dp = out + p * h * w;
+                for (int oy = 0; oy < ho; oy++) {
+                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                    for (int ox = 0; ox < wo; ox++) {
+                        int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                        int best = y0 * w + x0;
+                        float m = a[xp + best];
+                        for (int iy = y0; iy < y1; iy++) {
+                            for (int ix = x0; ix < x1; ix++) {
+                                float v = a[xp + iy * w + ix];
+                                if (v > m) { m = v; best = iy * w + ix; }
+                            }
+                        }
+                        a[dp + best] += a[gp + oy * wo + ox];
+                    }
+                }
+            }
+        }
+
+        private float divisor(int y0, int y1, int x0, int x1) {
+            return includePad ? kh * kw : (y1 - y0) * (x1 - x0);
+        }
+
+        private void avgPool(float[] a) {
+            for (int p = 0; p < planes; p++) {
+                int xp = in0 + p * h * w, yp = out + p * ho * wo;
+                for (int oy = 0; oy < ho; oy++) {
+                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                    for (int ox = 0; ox < wo; ox++) {
+                        int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                        float s = 0;
+                        for (int iy = y0; iy < y1; iy++) {
+                            int row = xp + iy * w;
+                            for (int ix = x0; ix < x1; ix++) s += a[row + ix];
+                        }
+                        a[yp + oy * wo + ox] = s / divisor(y0, y1, x0, x1);
+                    }
+                }
+            }
+        }
+
+        /** in0 = g (pooled shape), out = dx. */
+        private void avgPoolGrad(float[] a) {
+            java.util.Arrays.fill(a, out, out + planes * h * w, 0f);
+            for (int p = 0; p < planes; p++) {
+                int gp = in0 + p * ho * wo, dp = out + p * h * w;
+                for (int oy = 0; oy < ho; oy++) {
+                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                    for (int ox = 0; ox < wo; ox++) {
+                        int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                        float share = a[gp + oy * wo + ox] / divisor(y0, y1, x0, x1);
+                        for (int iy = y0; iy < y1; iy++) {
+                            int row = dp + iy * w;
+                            for (int ix = x0; ix < x1; ix++) a[row + ix] += share;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override String describe() {
+            return op.text() + " " + planes + " planes " + h + "x" + w + " -> " + ho + "x" + wo + " window " + kh + "x" + kw
+                    + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw;
+        }
+    }
+
+    /** y[p] = mean of plane p. */
+    static final class GlobalAvg extends OpCalls.Kernel {
+        private final int in, out, planes, plane;
+
+        GlobalAvg(int in, int out, int planes, int plane) { this.in = in; this.out = out; this.planes = planes; this.plane = plane; }
+
+        @Override public void run(float[] a) {
+            for (int p = 0; p < planes; p++) a[out + p] = NormCalls.sum(a, in + p * plane, plane) / plane;
+        }
+
+        @Override String describe() { return "global_avg_pool " + planes + " planes of " + plane; }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.smok.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smok.ir.Attrs;
+import dev.smok.ir.Graph;
+import dev.smok.ir.GraphBuilder;
+import dev.smok.ir.Op;
+import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Map;
+
+/**
+ * The convolutional-network ops of the CPU backend (convolution and its gradients, pooling,
+ * batch norm, dropout, LRN, concat / slice / pad, the channel sum of a bias gradient) against
+ * the interpreter on odd shapes: stride 2 with padding, kernels larger than the stride,
+ * channels that are not a multiple of 16, batch 1, groups, dilation, non-square windows.
+ * Tolerance: 2e-5 relative to the largest reference magnitude (float32 sums of up to a few
+ * hundred products against float64), 1e-6 for pure data movement and dropout.
+ */
+class CnnOpsTest {
+    private static Attrs convAttrs(int sh, int sw, int ph, int pw, int dh, int dw, int groups, Object... more) {
+        Object[] kv = {"stride", new int[] {sh, sw}, "padding", new int[] {ph, pw}, "dilation", new int[] {dh, dw}, "groups", groups};
+        Object[] all = java.util.Arrays.copyOf(kv, kv.length + more.length);
+        System.arraycopy(more, 0, all, kv.length, more.length);
+        return Attrs.of(all);
+    }
+
+    @ParameterizedTest(name = "n={0} c={1} {2}x{3} o={4} k={5}x{6} s={7}x{8} p={9}x{10} d={11} g={12} threads={13}")
+    @CsvSource({
+        "1, 3, 9, 11, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1",   // stride 2, padding, batch 1
+        "2, 6, 7, 7, 4, 5, 5, 2, 2, 2, 2, 1, 2, 1",    // kernel larger than the stride, groups
+        "2, 17, 8, 8, 18, 3, 3, 1, 1, 2, 2, 2, 1, 1",  // channels not a multiple of 16, dilation 2
+        "1, 16, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1",   // 1x1 (GEMM path)
+        "2, 4, 10, 9, 6, 3, 2, 2, 1, 1, 0, 1, 1, 1",   // non-square kernel, stride and padding
+        "2, 16, 20, 20, 36, 3, 3, 1, 1, 1, 1, 1, 1, 2", // large enough to run on 2 threads
+        "3, 8, 12, 12, 8, 3, 3, 2, 2, 1, 1, 1, 4, 2",  // groups on 2 threads
+    })
+    void convolutionAndGradients(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw, int d,
+                                 int groups, int threads) {
+        GraphBuilder b = new GraphBuilder("conv");
+        Value x = b.input("x", Shape.of(n, c, h, w));
+        Value wt = b.param("w", Shape.of(o, c / groups, kh, kw));
+        Value y = b.op(Op.CONV2D, convAttrs(sh, sw, ph, pw, d, d, groups), x, wt);
+        Value g = b.input("g", y.shape());
+        b.output("y", y);
+        b.output("dx", b.op(Op.CONV2D_INPUT_GRAD, convAttrs(sh, sw, ph, pw, d, d, groups, "input_size", new int[] {h, w}), g, wt));
+        b.output("dw", b.op(Op.CONV2D_WEIGHT_GRAD, convAttrs(sh, sw, ph, pw, d, d, groups, "kernel", new int[] {kh, kw}), x, g));
+        b.output("db", b.reduceSum(g, false, 0, 2, 3));
+        Graph graph = b.build();
+        Oracle.check(graph, Oracle.randomInputs(graph, n * c + o, -1, 1, 2), 2e-5, threads);
+    }
+
+    @Test
+    void convolutionFollowedByElementwiseOps() {
+        GraphBuilder b = new GraphBuilder("conv_relu");
+        Value x = b.input("x", Shape.of(2, 3, 8, 8));
+        Value y = b.op(Op.CONV2D, convAttrs(1, 1, 1, 1, 1, 1, 1), x, b.param("w", Shape.of(5, 3, 3, 3)));
+        b.output("y", b.relu(b.biasAdd(y, b.param("b", Shape.of(5)))));
+        Graph g = b.build();
+        Oracle.check(g, Oracle.randomInputs(g, 3, -1, 1, 2), 2e-5, 1);
+    }
+
+    @ParameterizedTest(name = "k={0} s={1} p={2} include_pad={3} {4}x{5}")
+    @CsvSource({"2, 2, 0, true, 8, 8", "3, 2, 1, true, 9, 7", "3, 2, 1, false, 9, 7", "3, 1, 1, false, 5, 6", "2, 2, 0, true, 7, 7"})
+    void pooling(int k, int s, int p, boolean includePad, int h, int w) {
+        GraphBuilder b = new GraphBuilder("pool");
+        Value x = b.input("x", Shape.of(2, 3, h, w));
+        Attrs a = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p}, "count_include_pad", includePad);
+        Value mx = b.op(Op.MAX_POOL, a, x), av = b.op(Op.AVG_POOL, a, x);
+        b.output("max", mx);
+        b.output("avg", av);
+        Value g = b.input("g", mx.shape());
+        b.output("dmax", b.op(Op.MAX_POOL_GRAD, a, x, g));
+        Attrs ga = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p}, "count_include_pad", includePad,
+                "input_size", new int[] {h, w});
+        b.output("davg", b.op(Op.AVG_POOL_GRAD, ga, g));
+        b.output("gap", b.op(Op.GLOBAL_AVG_POOL, x));
+        Graph graph = b.build();
+        Oracle.check(graph, Oracle.randomInputs(graph, h * w + k, -1, 1, 2), 1e-5, 1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 5, 3, 3", "1, 17, 4, 5", "7, 5, 1, 1"})
+    void batchNorm(int n, int c, int h, int w) {
+        GraphBuilder b = new GraphBuilder("bn");
+        Shape s = h == 1 && w == 1 ? Shape.of(n, c) : Shape.of(n, c, h, w);
+        Value x = b.input("x", s), gamma = b.param("gamma", Shape.of(c)), beta = b.param("beta", Shape.of(c));
+        Value g = b.input("g", s);
+        Attrs eps = Attrs.of("eps", 1e-5f);
+        b.output("train", b.op(Op.BATCH_NORM_TRAIN, eps, x, gamma, beta));
+        b.output("infer", b.op(Op.BATCH_NORM, eps, x, gamma, beta, b.input("mean", Shape.of(c)), b.input("var", Shape.of(c))));
+        b.output("dx", b.op(Op.BATCH_NORM_INPUT_GRAD, eps, x, gamma, g));
+        b.output("dgamma", b.op(Op.BATCH_NORM_GAMMA_GRAD, eps, x, g));
+        Graph graph = b.build();
+        Map<String, float[]> in = Oracle.randomInputs(graph, n * c, 0.1f, 2, 2);
+        Oracle.check(graph, in, 5e-5, 1);
+    }
+
+    @Test
+    void dropoutEqualsTheInterpreterMask() {
+        GraphBuilder b = new GraphBuilder("dropout");
+        Value x = b.input("x", Shape.of(3, 5, 7));
+        Value step = b.state("step", Shape.of(1));
+        b.output("y", b.op(Op.DROPOUT, Attrs.of("p", 0.3f, "seed", 42), x, step));
+        Graph g = b.build();
+        for (float t : new float[] {0, 1, 17}) {
+            Map<String, float[]> in = Oracle.randomInputs(g, 5, -1, 1, 2);
+            in.put("step", new float[] {t});
+            Oracle.check(g, in, 1e-6, 1);
+        }
+    }
+
+    @Test
+    void lrnAndGradient() {
+        GraphBuilder b = new GraphBuilder("lrn");
+        Value x = b.input("x", Shape.of(2, 7, 3, 3));
+        Attrs a = Attrs.of("size", 5, "alpha", 1e-2f, "beta", 0.75f, "k", 2f);
+        b.output("y", b.op(Op.LRN, a, x));
+        b.output("dx", b.op(Op.LRN_GRAD, a, x, b.input("g", x.shape())));
+        Graph g = b.build();
+        Oracle.check(g, Oracle.randomInputs(g, 9, -2, 2, 2), 2e-5, 1);
+    }
+
+    @Test
+    void concatSliceAndPad() {
+        GraphBuilder b = new GraphBuilder("layout");
+        Value x = b.input("x", Shape.of(2, 3, 4, 5)), y = b.input("y", Shape.of(2, 5, 4, 5)), z = b.input("z", Shape.of(2, 3, 4, 2));
+        b.output("cat1", b.op(Op.CONCAT, Attrs.of("axis", 1), x, y));
+        b.output("cat3", b.op(Op.CONCAT, Attrs.of("axis", -1), x, z));
+        b.output("slice", b.op(Op.SLICE, Attrs.of("axis", 2, "start", 1, "size", 2), y));
+        b.output("pad", b.op(Op.PAD, Attrs.of("axis", 1, "start", 2, "dim", 7), x));
+        Graph g = b.build();
+        Oracle.check(g, Oracle.randomInputs(g, 11, -1, 1, 2), 1e-6, 1);
+    }
+
+    @Test
+    void planNamesTheConvolutionKernels() {
+        GraphBuilder b = new GraphBuilder("plan");
+        Value x = b.input("x", Shape.of(1, 3, 8, 8));
+        b.output("y", b.op(Op.MAX_POOL, Attrs.of("kernel", new int[] {2, 2}),
+                b.op(Op.CONV2D, convAttrs(1, 1, 1, 1, 1, 1, 1), x, b.param("w", Shape.of(4, 3, 3, 3)))));
+        try (CpuExecutable ex = new CpuBackend(1).compile(b.build(), null)) {
+            assertTrue(ex.plan().contains("conv2d conv n=1 c=3 8x8"), ex.plan());
+            assertTrue(ex.plan().contains("max_pool"), ex.plan());
+        }
+    }
+}
