@@ -37,10 +37,7 @@ public final class Pool2dKernels {
 
     private static int slack(PoolGeometry g) { return L * g.strideW() + g.kw() + L; }
 
-    private static int[] range(PoolGeometry g, int thread, int threads) {
-        int planes = g.n() * g.c();
-        return new int[] {ParallelFor.sliceBegin(planes, thread, threads), ParallelFor.sliceBegin(planes, thread + 1, threads)};
-    }
+    private static int firstPlane(PoolGeometry g, int thread, int threads) { return ParallelFor.sliceBegin(g.n() * g.c(), thread, threads); }
 
     /** Copies one h×w plane into buf with {@code fill} around it (and in the slack). */
     private static void padPlane(PoolGeometry g, float[] x, int xOff, float[] buf, int at, float fill) {
@@ -49,8 +46,20 @@ public final class Pool2dKernels {
         for (int r = 0; r < g.h(); r++) System.arraycopy(x, xOff + r * g.w(), buf, at + (r + g.padH()) * row + g.padW(), g.w());
     }
 
-    /** Window divisors per output row and column: the tap counts inside the image, or the full window. */
+    /** Divisors per geometry, computed once: steady-state calls must not allocate. */
+    private static final java.util.concurrent.ConcurrentHashMap<PoolGeometry, float[][]> DIVISORS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static float[][] divisors(PoolGeometry g) {
+        float[][] d = DIVISORS.get(g);
+        if (d == null) {
+            d = computeDivisors(g);
+            DIVISORS.put(g, d);
+        }
+        return d;
+    }
+
+    /** Window divisors per output row and column: the tap counts inside the image, or the full window. */
+    private static float[][] computeDivisors(PoolGeometry g) {
         float[] rows = new float[g.outH()], cols = new float[g.outW() + L];
         for (int o = 0; o < rows.length; o++) rows[o] = g.countIncludePad() ? g.kh() : inside(o, g.strideH(), g.padH(), g.kh(), g.h());
         for (int o = 0; o < g.outW(); o++) cols[o] = g.countIncludePad() ? g.kw() : inside(o, g.strideW(), g.padW(), g.kw(), g.w());
@@ -66,12 +75,12 @@ public final class Pool2dKernels {
     /** y = max_pool(x) (max) or avg_pool(x) (average). */
     public static void forward(boolean max, PoolGeometry g, float[] x, int xOff, float[] y, int yOff,
                                float[] scratch, int scratchOff, int thread, int threads) {
-        int[] r = range(g, thread, threads);
+        int first = firstPlane(g, thread, threads), last = firstPlane(g, thread + 1, threads);
         int buf = scratchOff + thread * scratchPerThread(g), row = g.paddedRow();
         int ho = g.outH(), wo = g.outW(), sw = g.strideW();
         int[] gather = sw == 1 ? null : DirectConv.gatherIndices(sw);
         float[][] div = max ? null : divisors(g);
-        for (int p = r[0]; p < r[1]; p++) {
+        for (int p = first; p < last; p++) {
             padPlane(g, x, xOff + p * g.h() * g.w(), scratch, buf, max ? Float.NEGATIVE_INFINITY : 0f);
             for (int oh = 0; oh < ho; oh++) {
                 int top = buf + oh * g.strideH() * row;
@@ -103,12 +112,12 @@ public final class Pool2dKernels {
      */
     public static void backward(boolean max, PoolGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                 float[] scratch, int scratchOff, int thread, int threads) {
-        int[] r = range(g, thread, threads);
+        int first = firstPlane(g, thread, threads), last = firstPlane(g, thread + 1, threads);
         int buf = scratchOff + thread * scratchPerThread(g), grad = buf + g.paddedPlane() + slack(g), row = g.paddedRow();
         int ho = g.outH(), wo = g.outW(), sw = g.strideW(), kk = g.kh() * g.kw();
         int[] gather = DirectConv.gatherIndices(sw);
         float[][] div = max ? null : divisors(g);
-        for (int p = r[0]; p < r[1]; p++) {
+        for (int p = first; p < last; p++) {
             if (max) padPlane(g, x, xOff + p * g.h() * g.w(), scratch, buf, Float.NEGATIVE_INFINITY);
             java.util.Arrays.fill(scratch, grad, grad + g.paddedPlane() + slack(g), 0f);
             for (int oh = 0; oh < ho; oh++) {
