@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train LeNet-5 on the bundled MNIST sample (about a minute) and report test accuracy and speed.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")
