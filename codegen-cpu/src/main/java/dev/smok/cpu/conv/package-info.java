@@ -1,13 +1,11 @@
 /**
- * Standalone vectorized CPU kernels of convolutional networks (float32, NCHW, Vector API),
- * written to be called by generated code: {@link dev.smok.cpu.conv.Conv2dKernels} (forward,
- * input, weight and bias gradients), {@link dev.smok.cpu.conv.Pool2dKernels} (max and average
- * pooling and their gradients) and {@link dev.smok.cpu.conv.BatchNormKernels} (training and
- * inference forward, backward, running statistics).
+ * Vectorized CPU convolution kernels (float32, NCHW, Vector API), called by generated code
+ * through {@code dev.smok.cpu.ConvCalls}: {@link dev.smok.cpu.conv.Conv2dKernels} (forward,
+ * input, weight and bias gradients). Pooling and batch norm live beside the backend
+ * ({@code PoolKernels}, {@code NormCalls}).
  *
  * <p>Conventions shared by all of them: tensors are {@code float[]} plus an element offset;
- * shapes come from a {@link dev.smok.cpu.conv.ConvGeometry} or
- * {@link dev.smok.cpu.conv.PoolGeometry} record or explicit ints; outputs are overwritten,
+ * shapes come from a {@link dev.smok.cpu.conv.ConvGeometry} record or explicit ints; outputs are overwritten,
  * never accumulated into; scratch memory is passed in by the caller (sized by
  * {@code scratchPerThread}), so the kernels allocate nothing proportional to the data.
  * Multi-threading is explicit: each kernel has a {@code (thread, threads)} slice form that
