@@ -29,7 +29,8 @@ import java.util.Set;
  *   <li>An OUT_ELEMENTWISE_FUSABLE node (matmul) opens a fused kernel with itself as head: its
  *       elementwise consumers of the same shape become the product's epilogue.</li>
  *   <li>Every other node (reductions, softmax, losses, layout) is a call of a hand-written kernel;
- *       reshape is a view and emits nothing.</li>
+ *       reshape is a view and emits nothing. Nodes {@link OpCalls#handles} (convolutions, pooling,
+ *       normalizations, dropout, concat/slice/pad, CTC, scan) are calls whatever their fusion kind.</li>
  *   <li>When a node outside a fused kernel reads one of its values, the kernel is sealed: it runs
  *       before that reader and can take no more members. A fused kernel runs at the position of
  *       its last member, so every value it reads is ready and every outside reader comes later.</li>

@@ -44,6 +44,18 @@ class CpuRecurrentTest {
         CpuCnnTrainingTest.sameAsInterpreter(step, CpuCnnTrainingTest.inputs(step, 5, 10), 2e-4, 2);
     }
 
+    /** Conv, bidirectional LSTM over the sequence, per-frame dense and the CTC loss (SpeechTest's tiny transcriber). */
+    @Test void speechTrainingStepWithCtcEqualsTheInterpreter() {
+        Network net = Network.sequential("tiny_speech", 1, 8, 4)
+                .conv2d(4, 3, dev.smok.frontend.Conv2d.with().padding(1)).relu()
+                .sequence().lstm(6).returnSequences(true).bidirectional(true)
+                .frameDense(3).ctc(2).seed(3);
+        Graph step = train(net, 2, Loss.CTC);
+        java.util.Map<String, float[]> in = CpuCnnTrainingTest.inputs(step, 11, 3);
+        in.put("labels", new float[] {1, 2, 2, -1});
+        CpuCnnTrainingTest.sameAsInterpreter(step, in, 2e-4, 2);
+    }
+
     @Test void codeSizeDoesNotGrowWithTheSequenceLength() {
         int[] kernels = new int[2];
         int i = 0;
