@@ -113,8 +113,11 @@ class RecurrentModelsTest {
     }
 
     @Test void vanishingGradientCommandWritesCsv(@TempDir Path dir) throws java.io.IOException {
-        Path csv = dir.resolve("vg.csv");
-        assertEquals(0, Main.run("vanishing-gradient", "--steps", "4", "--units", "2", "--sequences", "1", "--out", csv.toString()));
+        Path csv = dir.resolve("vg.csv"), png = dir.resolve("vg.png");
+        assertEquals(0, Main.run("vanishing-gradient", "--steps", "4", "--units", "2", "--sequences", "1", "--out", csv.toString(),
+                "--plot", png.toString()));
+        byte[] head = Files.readAllBytes(png);
+        assertEquals('P', head[1], "a PNG with the log-scale plot");
         java.util.List<String> lines = Files.readAllLines(csv);
         assertEquals(5, lines.size(), lines.toString());
         assertEquals("k,rnn,lstm", lines.get(0));
