@@ -37,6 +37,18 @@ public final class GradCheck {
         return m;
     }
 
+    /** Normal random values scaled by {@code scale} for every input (no integer labels). */
+    public static Map<String, double[]> scaledNormalInputs(Graph g, long seed, double scale) {
+        Random r = new Random(seed);
+        Map<String, double[]> m = new HashMap<>();
+        for (Input in : g.inputs()) {
+            double[] v = new double[in.shape().size()];
+            for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
+            m.put(in.name(), v);
+        }
+        return m;
+    }
+
     /**
      * Checks every parameter of {@code forward} (a graph with a scalar {@code loss} output),
      * at most {@code maxPerParam} elements each, spread over the tensor.
@@ -58,8 +70,8 @@ public final class GradCheck {
                 x[i] = keep;
                 double numeric = (up - down) / (2 * H);
                 if (Math.abs(numeric - analytic[i]) > ATOL + RTOL * Math.max(Math.abs(numeric), Math.abs(up))) {
-                    fail(String.format("d loss / d %s[%d]: autodiff %.10g, finite differences %.10g%n%s",
-                            p.name(), i, analytic[i], numeric, train));
+                    fail(String.format("%s: d loss / d %s[%d]: autodiff %.10g, finite differences %.10g%n%s",
+                            forward.name(), p.name(), i, analytic[i], numeric, train));
                 }
             }
         }

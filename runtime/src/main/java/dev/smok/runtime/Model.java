@@ -200,7 +200,8 @@ public final class Model implements AutoCloseable {
         return (double) correct / d.count();
     }
 
-    static int argmax(float[] v, int off, int n) {
+    /** Index of the largest of {@code n} values starting at {@code off} (the first on ties). */
+    public static int argmax(float[] v, int off, int n) {
         int best = 0;
         for (int j = 1; j < n; j++) if (v[off + j] > v[off + best]) best = j;
         return best;

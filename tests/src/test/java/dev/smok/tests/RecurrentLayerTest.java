@@ -1,5 +1,7 @@
 package dev.smok.tests;
 
+import dev.smok.optimizer.GradCheck;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +47,7 @@ class RecurrentLayerTest {
                     for (boolean bi : new boolean[] {false, true}) {
                         Network net = single(cell, steps, seq, bi);
                         Graph g = net.inference(N);
-                        Map<String, double[]> in = GradientCheck.randomInputs(g, steps * 7L + cell.ordinal(), 0.6);
+                        Map<String, double[]> in = GradCheck.scaledNormalInputs(g, steps * 7L + cell.ordinal(), 0.6);
                         double[] y = Interpreter.run(g, in).outputs().get("y");
                         double[] expect = expected(cell, steps, seq, bi, in);
                         assertArrayEquals(expect, y, 1e-12, cell + " T=" + steps + " sequences=" + seq + " bidirectional=" + bi);
@@ -82,7 +84,7 @@ class RecurrentLayerTest {
                 Network net = single(cell, steps, steps == 2, false); // T = 2 also checks returned sequences
                 if (steps == 2) net.flatten();
                 Graph g = net.dense(2).training(N, Loss.MSE);
-                GradientCheck.check(g, GradientCheck.randomInputs(g, 11L * steps + cell.ordinal(), 0.7), 12);
+                GradCheck.check(g, GradCheck.scaledNormalInputs(g, 11L * steps + cell.ordinal(), 0.7), 12);
             }
         }
     }
@@ -94,7 +96,7 @@ class RecurrentLayerTest {
                     .gru(3).bidirectional(true)
                     .dense(2);
             Graph g = net.training(N, Loss.MSE);
-            GradientCheck.check(g, GradientCheck.randomInputs(g, 5L + steps, 0.7), 8);
+            GradCheck.check(g, GradCheck.scaledNormalInputs(g, 5L + steps, 0.7), 8);
         }
     }
 
@@ -105,7 +107,7 @@ class RecurrentLayerTest {
                     .lstm(H).name("l1").returnSequences(true).bidirectional(true)
                     .gru(H).name("l2").bidirectional(true);
             Graph g = net.inference(N);
-            Map<String, double[]> in = GradientCheck.randomInputs(g, 40L + steps, 0.6);
+            Map<String, double[]> in = GradCheck.scaledNormalInputs(g, 40L + steps, 0.6);
             double[] y = Interpreter.run(g, in).outputs().get("y");
             double[] x = in.get("x");
             for (int n = 0; n < N; n++) {

@@ -72,7 +72,7 @@ final class AttackCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             for (int i = 0; i < test.count() && tried < images; i++) {
                 int label = (int) test.labels()[i];
-                if (argmax(clean, i * classes, classes) != label) continue;
+                if (Model.argmax(clean, i * classes, classes) != label) continue;
                 tried++;
                 float[] img = java.util.Arrays.copyOfRange(test.x(), i * h * w, (i + 1) * h * w);
                 OnePixelAttack.Result r = attack.attack(img, label, targeted ? (label + 1) % classes : -1, seed + i);
@@ -114,11 +114,5 @@ final class AttackCommand implements Callable<Integer> {
             for (int k = 0; k < classes; k++) p[i * classes + k] = (float) (Math.exp(y[i * classes + k] - max) / z);
         }
         return p;
-    }
-
-    static int argmax(float[] v, int off, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) if (v[off + j] > v[off + best]) best = j;
-        return best;
     }
 }
