@@ -67,7 +67,7 @@ final class KernelIr {
     /** Float element of a work-group-local array. */
     record LoadLocal(String array, Expr index) implements Expr { public Type type() { return Type.F32; } }
 
-    sealed interface Stmt permits Assign, Store, StoreLocal, For, If, Barrier {}
+    sealed interface Stmt permits Assign, Store, StoreLocal, LoadLocal4, For, If, Barrier {}
 
     record Assign(Var var, Expr value) implements Stmt {
         Assign {
@@ -76,6 +76,17 @@ final class KernelIr {
     }
     record Store(int param, Expr index, Expr value) implements Stmt {}
     record StoreLocal(String array, Expr index, Expr value) implements Stmt {}
+    /**
+     * Four consecutive floats of a work-group-local array, starting at {@code index} (a multiple of
+     * 4), into four F32 variables in one 128-bit load (OpenCL float4, PTX ld.shared.v4.f32): the GEMM
+     * inner loop reads its operands this way, a quarter of the shared-memory instructions.
+     */
+    record LoadLocal4(String array, Expr index, List<Var> into) implements Stmt {
+        LoadLocal4 {
+            if (into.size() != 4 || into.stream().anyMatch(v -> v.type() != Type.F32)) throw new IllegalArgumentException("LoadLocal4 needs four F32 variables: " + into);
+            into = List.copyOf(into);
+        }
+    }
     /** for (var = from; var < to; var += step) body; var is an I32 variable. */
     record For(Var var, Expr from, Expr to, int step, List<Stmt> body) implements Stmt {}
     record If(Expr cond, List<Stmt> body) implements Stmt {}

@@ -6,6 +6,7 @@ import dev.smok.gpu.KernelIr.Barrier;
 import dev.smok.gpu.KernelIr.Expr;
 import dev.smok.gpu.KernelIr.Fma;
 import dev.smok.gpu.KernelIr.LoadLocal;
+import dev.smok.gpu.KernelIr.LoadLocal4;
 import dev.smok.gpu.KernelIr.Special;
 import dev.smok.gpu.KernelIr.StoreLocal;
 import dev.smok.gpu.KernelIr.Un;
@@ -14,15 +15,17 @@ import dev.smok.ir.Node;
 import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
 
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
  * The non-pointwise kernels, written once in the {@link KernelIr}:
  * <ul>
- *   <li>{@link #gemm}: tiled matrix product. A 16x16 work-group computes a 64x64 tile of C
- *       with 4x4 outputs per thread (128x128 and 8x8 for large matrices), staging panels of op(A) and op(B) through local (shared)
- *       memory; the trans flags only change how panels are loaded (each layout is read along its
+ *   <li>{@link #gemm}: tiled matrix product. A 16x16 work-group computes a 128x128, 64x64 or
+ *       32x32 tile of C (8x8, 4x4 or 2x2 outputs per thread; the largest that still fills the GPU,
+ *       {@link #tilingFor}), staging panels of op(A) and op(B) through local (shared) memory and
+ *       reading them back four floats at a time; the trans flags only change how panels are loaded (each layout is read along its
  *       contiguous axis). Ragged edges load zeros from clamped addresses, so no thread reads out
  *       of bounds and there is no divergent branch in the inner loop. Epilogue: optional bias
  *       (per column) and relu.</li>
@@ -45,12 +48,40 @@ final class KernelTemplates {
         int tile() { return threads * per; }
     }
 
-    /** 64x64 tiles, 4x4 per thread: for small and ragged matrices. */
+    /** 32x32 tiles, 2x2 per thread: small products, where bigger tiles would leave most of a GPU idle. */
+    static final GemmTiling TINY = new GemmTiling(16, 2, 16);
+    /** 64x64 tiles, 4x4 per thread. */
     static final GemmTiling SMALL = new GemmTiling(16, 4, 16);
-    /** 128x128 tiles, 8x8 per thread: more reuse per shared-memory load, for large matrices. */
-    static final GemmTiling LARGE = new GemmTiling(16, 8, 8);
+    /** 128x128 tiles, 8x8 per thread, K steps of 16 (best of the sweep in gpu/results/h200-run2-tilings.log). */
+    static final GemmTiling LARGE = new GemmTiling(16, 8, 16);
 
-    static GemmTiling tilingFor(int m, int n) { return m >= 256 && n >= 256 ? LARGE : SMALL; }
+    /**
+     * Work-groups a product should at least give a GPU: an H100/H200 has 132 SMs, and a grid
+     * smaller than that leaves SMs idle whatever the tile's efficiency.
+     */
+    static final int MIN_GROUPS = 128;
+
+    /**
+     * The largest tiling whose grid still has {@link #MIN_GROUPS} work-groups (TINY if none).
+     * The system property {@code smok.gpu.gemmTiling=THREADSxPERxTK} (e.g. {@code 16x8x16})
+     * overrides the choice for products of at least 256x256, for tuning runs such as the
+     * GEMM benchmark in {@code gpu/run-on-h100.sh}.
+     */
+    static GemmTiling tilingFor(int m, int n) {
+        String forced = System.getProperty("smok.gpu.gemmTiling");
+        if (forced != null && m >= 256 && n >= 256) {
+            String[] t = forced.split("x");
+            GemmTiling g = new GemmTiling(Integer.parseInt(t[0]), Integer.parseInt(t[1]), Integer.parseInt(t[2]));
+            if (g.tk() * g.tile() % (g.threads() * g.threads()) != 0) {
+                throw new IllegalArgumentException("smok.gpu.gemmTiling=" + forced + ": tk*tile must be a multiple of threads^2");
+            }
+            return g;
+        }
+        for (GemmTiling t : new GemmTiling[] {LARGE, SMALL}) {
+            if ((long) GraphLowering.ceilDiv(m, t.tile()) * GraphLowering.ceilDiv(n, t.tile()) >= MIN_GROUPS) return t;
+        }
+        return TINY;
+    }
 
     /** C = op(A) op(B) [+ bias per column] [relu], written to {@code outSlot}. */
     static void gemm(GraphLowering l, Node mm, Node biasAdd, boolean relu, int outSlot) {
@@ -95,20 +126,31 @@ final class KernelTemplates {
                     select(and(lt(gc, i(n)), lt(gk2, i(k))), load(pb, bIdx), f(0))));
         }
         loop.add(new Barrier());
+        // Thread (tx, ty) owns rows rowOf(ty, r) and columns rowOf(tx, c) of the tile. With 4 | per they
+        // come in runs of four, read from shared memory as one 128-bit load (a broadcast within a warp
+        // for A, consecutive 16-byte words for B: no bank conflicts); otherwise strided scalars.
+        boolean vec = per % 4 == 0;
         Var[] av = new Var[per], bv = new Var[per];
-        for (int r = 0; r < per; r++) { av[r] = fvar("a" + r); bv[r] = fvar("b" + r); }
+        for (int r = 0; r < per; r++) { av[r] = b.var("a" + r, f(0)); bv[r] = b.var("b" + r, f(0)); }
         for (int kk = 0; kk < tk; kk++) {
-            for (int r = 0; r < per; r++) loop.set(av[r], new LoadLocal(sa, add(ty, i(kk * tile + r * threads))));
-            for (int c = 0; c < per; c++) loop.set(bv[c], new LoadLocal(sb, add(tx, i(kk * tile + c * threads))));
+            if (vec) {
+                for (int g = 0; g < per / 4; g++) {
+                    loop.add(new LoadLocal4(sa, add(mul(ty, i(4)), i(kk * tile + g * threads * 4)), List.of(av).subList(4 * g, 4 * g + 4)));
+                    loop.add(new LoadLocal4(sb, add(mul(tx, i(4)), i(kk * tile + g * threads * 4)), List.of(bv).subList(4 * g, 4 * g + 4)));
+                }
+            } else {
+                for (int r = 0; r < per; r++) loop.set(av[r], new LoadLocal(sa, add(ty, i(kk * tile + r * threads))));
+                for (int c = 0; c < per; c++) loop.set(bv[c], new LoadLocal(sb, add(tx, i(kk * tile + c * threads))));
+            }
             for (int r = 0; r < per; r++) {
                 for (int c = 0; c < per; c++) loop.set(acc[r][c], new Fma(av[r], bv[c], acc[r][c]));
             }
         }
         loop.add(new Barrier());
         for (int r = 0; r < per; r++) {
-            Expr row = b.tmp(add(row0, add(ty, i(r * threads))));
+            Expr row = b.tmp(add(row0, rowOf(tiling, ty, r)));
             for (int c = 0; c < per; c++) {
-                Expr col = b.tmp(add(col0, add(tx, i(c * threads))));
+                Expr col = b.tmp(add(col0, rowOf(tiling, tx, c)));
                 var in = b.when(and(lt(row, i(m)), lt(col, i(n))));
                 Expr v = acc[r][c];
                 if (biasAdd != null) v = add(v, l.element(biasAdd.in(1), col, in));
@@ -116,8 +158,14 @@ final class KernelTemplates {
                 in.store(outSlot, add(mul(row, i(n)), col), v);
             }
         }
-        String what = "matmul" + (tiling == LARGE ? "128" : "") + (biasAdd != null ? "_bias" : "") + (relu ? "_relu" : "");
+        String what = "matmul" + tile + (biasAdd != null ? "_bias" : "") + (relu ? "_relu" : "");
         l.finish(kb, what, GraphLowering.ceilDiv(n, tile), GraphLowering.ceilDiv(m, tile), threads, threads);
+    }
+
+    /** Offset within the tile of the r-th row (or column) owned by thread coordinate {@code t}. */
+    private static Expr rowOf(GemmTiling tiling, Expr t, int r) {
+        int threads = tiling.threads();
+        return tiling.per() % 4 == 0 ? add(mul(t, i(4)), i(r / 4 * threads * 4 + r % 4)) : add(t, i(r * threads));
     }
 
     /** Row-wise ops over the last axis, one thread per row. */

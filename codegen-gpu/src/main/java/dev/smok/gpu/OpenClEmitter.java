@@ -42,6 +42,7 @@ final class OpenClEmitter {
                 case Assign a -> vars.putIfAbsent(a.var().name(), a.var().type());
                 case For f -> { vars.putIfAbsent(f.var().name(), f.var().type()); collectVars(f.body(), vars); }
                 case If i -> collectVars(i.body(), vars);
+                case LoadLocal4 l -> l.into().forEach(v -> vars.putIfAbsent(v.name(), v.type()));
                 default -> {}
             }
         }
@@ -55,6 +56,14 @@ final class OpenClEmitter {
                         .append("] = ").append(expr(st.value())).append(";\n");
                 case StoreLocal st -> b.append(ind).append(st.array()).append('[').append(expr(st.index()))
                         .append("] = ").append(expr(st.value())).append(";\n");
+                case LoadLocal4 l -> {
+                    String t = "v4_" + l.into().get(0).name();
+                    b.append(ind).append("{ const float4 ").append(t).append(" = vload4(0, ").append(l.array()).append(" + (")
+                            .append(expr(l.index())).append("));");
+                    String[] lane = {"x", "y", "z", "w"};
+                    for (int q = 0; q < 4; q++) b.append(' ').append(l.into().get(q).name()).append(" = ").append(t).append('.').append(lane[q]).append(';');
+                    b.append(" }\n");
+                }
                 case For f -> {
                     String v = f.var().name();
                     b.append(ind).append("for (").append(v).append(" = ").append(expr(f.from())).append("; ").append(v)

@@ -100,6 +100,10 @@ public final class PtxEmitter {
                         String addr = shared(st.array(), st.index());
                         ins("st.shared.f32 [" + addr + "], " + expr(st.value()));
                     }
+                    case LoadLocal4 l -> {
+                        String addr = shared(l.array(), l.index());
+                        ins("ld.shared.v4.f32 {" + String.join(", ", l.into().stream().map(v -> "%v_" + v.name()).toList()) + "}, [" + addr + "]");
+                    }
                     case For f -> {
                         String head = label(), end = label(), v = "%v_" + f.var().name();
                         ins("mov.s32 " + v + ", " + expr(f.from()));

@@ -161,8 +161,8 @@ final class OpGraphs {
         GraphBuilder b = new GraphBuilder("op_matmul");
         int k = 0;
         for (int[] d : mkn) {
-            // every trans combination at two sizes; at 257x300 (the large tiling, slow to build on
-            // PoCL) plain and both-transposed, which still covers all four panel-load paths
+            // every trans combination at two sizes; at 257x300 plain and both-transposed (the other
+            // tilings and layouts at that size: GemmTilingTest)
             int[] combos = d[0] == 7 || d[0] == 65 ? new int[] {0, 1, 2, 3} : d[0] == 257 ? new int[] {0, 3} : new int[] {0};
             for (int t : combos) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;

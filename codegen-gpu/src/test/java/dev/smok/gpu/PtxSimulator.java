@@ -125,7 +125,7 @@ final class PtxSimulator implements DeviceRuntime {
             return new Instr(op, new Opnd[] {reg(e, parts[0]), new Opnd(IMM, 0, index)}, guard, negate, null, text);
         }
         List<Opnd> ops = new ArrayList<>();
-        for (String t : rest.isEmpty() ? new String[0] : rest.split(",")) ops.add(operand(e, t.trim().replace("[", "").replace("]", "")));
+        for (String t : rest.isEmpty() ? new String[0] : rest.split(",")) ops.add(operand(e, t.trim().replaceAll("[\\[\\]{}]", "")));
         return new Instr(op, ops.toArray(new Opnd[0]), guard, negate, null, text);
     }
 
@@ -191,6 +191,11 @@ final class PtxSimulator implements DeviceRuntime {
                     buffer(addr)[(int) ((addr & 0xffffffffL) >> 2)] = f(r, a[1], special);
                 }
                 case "ld.shared.f32" -> r[a[0].reg()] = bits(shared[i(r, a[1], special) >> 2]);
+                case "ld.shared.v4.f32" -> {
+                    int word = i(r, a[4], special) >> 2;
+                    if ((word & 3) != 0) throw new IllegalStateException("misaligned ld.shared.v4 at word " + word + ": " + in.text());
+                    for (int q = 0; q < 4; q++) r[a[q].reg()] = bits(shared[word + q]);
+                }
                 case "st.shared.f32" -> shared[i(r, a[0], special) >> 2] = f(r, a[1], special);
                 default -> r[a[0].reg()] = arith(op, r, a, special, in.text());
             }
