@@ -46,6 +46,7 @@ public final class Model implements AutoCloseable {
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
         this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
+        PassWarmup.start(options.optimizer);
     }
 
     /** The network this model compiles. */
