@@ -35,7 +35,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"7,17,15", "64,130,70", "1,64,33", "1,150,40", "96,512,300"})
+    @CsvSource({"7,17,15", "64,130,70", "1,64,33", "1,150,40", "2,300,300", "96,512,300"})
     void epilogueBiasReluResidual(int m, int n, int k) {
         GraphBuilder b = new GraphBuilder("epilogue");
         Value x = b.input("x", Shape.of(m, k));
