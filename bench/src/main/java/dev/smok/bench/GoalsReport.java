@@ -58,10 +58,26 @@ public final class GoalsReport {
             System.out.printf("bytes allocated per steady-state training step: caller %d, workers %d%n", alloc[0], alloc[1]);
             double infSec = BenchSupport.secondsPerRun(inf::run, 5, 9);
             long[] inAlloc = allocatedPerRun(inf, 2000);
-            System.out.printf("inference batch 1: %.1f us per run; bytes per run: caller %d, workers %d%n",
-                    infSec * 1e6, inAlloc[0], inAlloc[1]);
+            double[] q = runQuantiles(inf, 20_000);
+            System.out.printf("inference batch 1: %.1f us per run; single runs: fastest %.1f us, 10%% under %.1f us, median %.1f us; "
+                    + "bytes per run: caller %d, workers %d%n", infSec * 1e6, q[0] * 1e6, q[1] * 1e6, q[2] * 1e6, inAlloc[0], inAlloc[1]);
         }
         if (gemm) GemmRunner.main(new String[] {"--threads", Integer.toString(threads), "1024x1024x1024", "64x784x512", "256x4096x4096"});
+    }
+
+    /**
+     * {fastest, 10th percentile, median} seconds of {@code runs} single runs, timed one by one: on
+     * a loaded machine the fast runs are the ones no other process interrupted.
+     */
+    static double[] runQuantiles(CpuExecutable ex, int runs) {
+        long[] t = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long s = System.nanoTime();
+            ex.run();
+            t[i] = System.nanoTime() - s;
+        }
+        java.util.Arrays.sort(t);
+        return new double[] {t[0] / 1e9, t[runs / 10] / 1e9, t[runs / 2] / 1e9};
     }
 
     /** {caller bytes, worker bytes} per run, over {@code runs} runs. */

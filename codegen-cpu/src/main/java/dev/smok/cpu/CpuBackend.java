@@ -35,10 +35,14 @@ public final class CpuBackend implements Backend {
     /** A backend whose executables run kernels on {@code threads} threads (at least 1). */
     public CpuBackend(int threads) { this(threads, KernelPlan.SUPPORTED); }
 
-    CpuBackend(int threads, Set<Op> supported) {
+    CpuBackend(int threads, Set<Op> supported) { this(threads, supported, true); }
+
+    /** {@code warmup}: start the JVM's {@link CodegenWarmup} (once per JVM) so the first compile finds the code generator loaded. */
+    CpuBackend(int threads, Set<Op> supported, boolean warmup) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.supported = supported;
+        if (warmup) CodegenWarmup.start();
     }
 
     @Override public String name() { return "cpu"; }

@@ -20,10 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Cache blocking: KC = 256 rows of B; a 6 x KC sliver of A stays in L1 while it sweeps the
  *       packed KC x NC block of B, which stays in L2 (NC = 256 columns with AVX2, 256 KiB;
  *       512 with AVX-512); C accumulates across K blocks.</li>
+ *   <li>Matrix-vector products: with fewer than 6 rows and B not transposed (batch-1 inference)
+ *       each row of C is summed over all of K in registers, 64 columns at a time, while B streams
+ *       from memory row after row; nothing is packed, and the product is split over the threads
+ *       from a smaller size on, since it is bound by reading B.</li>
  *   <li>Ragged edges: rows left over after blocks of 6 run a 1-row kernel; columns left over after
  *       blocks of NR use masked loads and stores.</li>
- *   <li>Threads: the N range (or, for narrow C, the M range) is cut into equal parts, one per
- *       worker; small products stay on the calling thread.</li>
+ *   <li>Threads: the N range is cut into two parts per thread (for narrow C, the M range into one
+ *       per thread), claimed by whichever thread is free; small products stay on the calling
+ *       thread.</li>
  *   <li>Epilogue: when the last K block of a 6-row stripe is done, the fused elementwise kernel
  *       that consumes C is applied to that stripe while it is still in cache.</li>
  * </ul>
@@ -38,12 +43,24 @@ public final class GemmKernel implements WorkerPool.Task {
      * batch-1 layer (784 x 512 = 0.4 M) takes.
      */
     static final long PARALLEL_MIN_WORK = 1L << 20;
+    /**
+     * A matrix-vector product is bound by reading B (from L3 for a 784 x 512 layer), so it is split
+     * over the threads from this smaller size on: each core then streams half of B.
+     */
+    static final long GEMV_PARALLEL_MIN_WORK = 1L << 17;
     /** B is packed when transposed or when A has at least this many rows. */
     static final int PACK_MIN_M = 24;
+    /**
+     * Columns one matrix-vector pass keeps in registers: 8 AVX2 or 4 AVX-512 vectors, so each row
+     * of B it reads is 256 contiguous bytes (4 cache lines the prefetcher follows).
+     */
+    static final int GEMV_COLS = 64;
 
     final int m, n, k;
     final int aOff, ars, aks, bOff, bks, bns, cOff;
     final boolean pack;
+    /** Fewer rows than the microkernel's and B not transposed: each row of C is a matrix-vector product (see {@link #gemv}). */
+    final boolean gemv;
     private final boolean splitN;
     private final int parts;
     private final float[][] packs;
@@ -63,13 +80,17 @@ public final class GemmKernel implements WorkerPool.Task {
         this.m = m; this.n = n; this.k = k;
         this.aOff = aOff; this.ars = ars; this.aks = aks;
         this.bOff = bOff; this.bks = bks; this.bns = bns; this.cOff = cOff;
-        this.pack = bns != 1 || m >= PACK_MIN_M;
+        this.gemv = bns == 1 && m < MR;
+        this.pack = !gemv && (bns != 1 || m >= PACK_MIN_M);
         long work = (long) m * n * k;
         int threads = pool == null ? 1 : pool.threads();
         int nPanels = (n + NR - 1) / NR, mBlocks = (m + MR - 1) / MR;
         this.splitN = nPanels >= threads * 2 || nPanels >= mBlocks;
         int maxParts = splitN ? nPanels : mBlocks;
-        this.parts = work < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(threads, maxParts));
+        // N parts are claimed by whichever thread is free (see WorkerPool), so twice as many parts
+        // as threads let the caller take over the work of a worker that did not get a core in time.
+        int wanted = splitN ? threads * 2 : threads;
+        this.parts = work < (gemv ? GEMV_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || threads == 1 ? 1 : Math.max(1, Math.min(wanted, maxParts));
         this.packs = new float[parts][];
         if (pack) {
             for (int p = 0; p < parts; p++) {
@@ -116,6 +137,10 @@ public final class GemmKernel implements WorkerPool.Task {
     // ---- blocked loop nest ---------------------------------------------------------------------
 
     private void compute(float[] a, int m0, int m1, int n0, int n1, float[] pk) {
+        if (gemv) {
+            gemv(a, m0, m1, n0, n1);
+            return;
+        }
         for (int nc0 = n0; nc0 < n1; nc0 += NC) {
             int nc1 = Math.min(nc0 + NC, n1);
             for (int kc0 = 0; kc0 < k; kc0 += KC) {
@@ -146,6 +171,56 @@ public final class GemmKernel implements WorkerPool.Task {
                 }
             }
         }
+    }
+
+    /**
+     * C[m0..m1, n0..n1] = A · B row by row, for few rows and B not transposed (batch-1 dense
+     * layers): no packing and no K blocking; {@link #GEMV_COLS} columns are summed over all of K
+     * in registers while B is streamed row after row, then the epilogue runs on the finished rows.
+     */
+    private void gemv(float[] a, int m0, int m1, int n0, int n1) {
+        for (int i = m0; i < m1; i++) {
+            int ap = aOff + i * ars, cp = cOff + i * n;
+            int j = n0;
+            for (; j + GEMV_COLS <= n1; j += GEMV_COLS) {
+                if (L == 8) gemv8v(a, ap, aks, bOff + j, bks, k, cp + j);
+                else for (int v = 0; v < GEMV_COLS; v += 2 * L) gemvMasked(a, ap, aks, bOff + j + v, bks, k, cp + j + v, 2 * L);
+            }
+            for (; j < n1; j += 2 * L) gemvMasked(a, ap, aks, bOff + j, bks, k, cp + j, Math.min(2 * L, n1 - j));
+        }
+        if (epilogue != null) epilogue.fused(epilogueId, a, m0, m1, n0, n1);
+    }
+
+    /** c[cp..cp+8L) = A row · B[0..k, 8L columns]; B rows are {@code bks} apart. */
+    static void gemv8v(float[] a, int ap, int aks, int bp, int bks, int k, int cp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c0 = x.fma(FloatVector.fromArray(S, a, bp), c0);
+            c1 = x.fma(FloatVector.fromArray(S, a, bp + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, a, bp + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, a, bp + 3 * L), c3);
+            c4 = x.fma(FloatVector.fromArray(S, a, bp + 4 * L), c4);
+            c5 = x.fma(FloatVector.fromArray(S, a, bp + 5 * L), c5);
+            c6 = x.fma(FloatVector.fromArray(S, a, bp + 6 * L), c6);
+            c7 = x.fma(FloatVector.fromArray(S, a, bp + 7 * L), c7);
+        }
+        c0.intoArray(a, cp); c1.intoArray(a, cp + L); c2.intoArray(a, cp + 2 * L); c3.intoArray(a, cp + 3 * L);
+        c4.intoArray(a, cp + 4 * L); c5.intoArray(a, cp + 5 * L); c6.intoArray(a, cp + 6 * L); c7.intoArray(a, cp + 7 * L);
+    }
+
+    /** c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or written. */
+    static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, int cp, int nr) {
+        VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c0 = x.fma(FloatVector.fromArray(S, a, bp, m0), c0);
+            c1 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), c1);
+        }
+        c0.intoArray(a, cp, m0);
+        c1.intoArray(a, cp + L, m1);
     }
 
     /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR. */

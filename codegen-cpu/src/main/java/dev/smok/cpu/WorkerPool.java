@@ -5,27 +5,37 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU backend's own fork-join pool: {@code threads - 1} daemon workers plus the calling
- * thread. {@link #run} hands part {@code p} of a {@link Task} to worker {@code p - 1}, runs part 0
- * itself, then waits for the workers.
+ * thread. {@link #run} offers a {@link Task}'s parts to the workers and claims parts itself; each
+ * part is claimed by exactly one thread through a shared counter, so a task may have more parts
+ * than threads and the faster threads take more of them.
  *
- * <p>Hand-off without allocation or locks: each worker owns a volatile sequence number. The caller
- * publishes the task in a plain field, then bumps the sequence (a volatile write, so the task is
- * visible), and unparks the worker if it went to sleep. A worker spins ({@link Thread#onSpinWait})
- * for about {@link #SPIN_NANOS} after its last task before it parks, so back-to-back kernels of one
- * step find it awake. Completion is a shared countdown the caller spins on. Steady-state runs
- * allocate nothing on any thread.
+ * <p>Made for a loaded machine, where a woken worker may not get a core for a scheduler quantum:
+ * the caller never waits for a worker that has not started. Each worker has a state, IDLE, POSTED
+ * or RUNNING. The caller publishes the task in plain fields, sets the workers POSTED (a volatile
+ * write, so the task is visible) and unparks those asleep, then claims parts until none is left.
+ * A worker that wakes moves POSTED to RUNNING and claims parts too. When the parts are gone the
+ * caller takes back (POSTED to IDLE) every offer not yet taken and waits only for RUNNING workers,
+ * which finish the part they hold. A worker spins ({@link Thread#onSpinWait}) for about
+ * {@link #SPIN_NANOS} after its last task before it parks, so back-to-back kernels of one step
+ * find it awake. Steady-state runs allocate nothing on any thread.
  */
 public final class WorkerPool implements AutoCloseable {
     /** A unit of parallel work, split into {@code parts} parts by the task itself. */
     public interface Task {
-        /** Runs part {@code part} of {@code parts} (0-based); must not throw. */
+        /**
+         * Runs part {@code part} of {@code parts} (0-based); must not throw. Parts may run
+         * concurrently on different threads, each exactly once.
+         */
         void run(int part, int parts);
     }
 
     static final long SPIN_NANOS = 200_000;
+    private static final int IDLE = 0, POSTED = 1, RUNNING = 2;
 
     private final Worker[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger next = new AtomicInteger();
+    private Task task;
+    private int parts;
     private volatile Throwable failure;
 
     /** A pool that runs tasks on {@code threads} threads in total (the caller included). */
@@ -48,17 +58,26 @@ public final class WorkerPool implements AutoCloseable {
         return ids;
     }
 
-    /** Runs {@code task} split into {@code parts <= threads()} parts and returns when all are done. */
+    /**
+     * Runs parts {@code 0..parts-1} of {@code task} (any number of parts) and returns when all are
+     * done. One run at a time: not to be called from inside a task.
+     */
     public void run(Task task, int parts) {
         if (parts <= 1 || workers.length == 0) {
-            task.run(0, 1);
+            for (int p = 0; p < Math.max(parts, 1); p++) task.run(p, Math.max(parts, 1));
             return;
         }
-        parts = Math.min(parts, threads());
-        pending.set(parts - 1);
-        for (int p = 1; p < parts; p++) workers[p - 1].post(task, parts);
-        task.run(0, parts);
-        while (pending.get() != 0) Thread.onSpinWait();
+        this.task = task;
+        this.parts = parts;
+        next.set(0);
+        int offered = Math.min(parts - 1, workers.length);
+        for (int w = 0; w < offered; w++) workers[w].offer();
+        try {
+            claimParts(task, parts);
+        } finally {
+            for (int w = 0; w < offered; w++) workers[w].takeBackOrAwait();
+            this.task = null;
+        }
         Throwable t = failure;
         if (t != null) {
             failure = null;
@@ -66,29 +85,33 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    private void claimParts(Task t, int n) {
+        for (int p = next.getAndIncrement(); p < n; p = next.getAndIncrement()) t.run(p, n);
+    }
+
     @Override public void close() {
         for (Worker w : workers) w.shutdown();
     }
 
     private final class Worker extends Thread {
-        private final int part;
-        private Task task;
-        private int parts;
-        private volatile int posted;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
         private volatile boolean sleeping;
         private volatile boolean stopped;
 
-        Worker(int part) {
-            super("smok-cpu-worker-" + part);
-            this.part = part;
+        Worker(int index) {
+            super("smok-cpu-worker-" + index);
             setDaemon(true);
         }
 
-        void post(Task t, int n) {
-            task = t;
-            parts = n;
-            posted = posted + 1;
+        void offer() {
+            state.set(POSTED);
             if (sleeping) LockSupport.unpark(this);
+        }
+
+        /** Withdraws the offer if this worker has not taken it, else waits until it is done. */
+        void takeBackOrAwait() {
+            if (state.compareAndSet(POSTED, IDLE)) return;
+            while (state.get() != IDLE) Thread.onSpinWait();
         }
 
         void shutdown() {
@@ -97,26 +120,25 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         @Override public void run() {
-            int seen = 0;
             while (!stopped) {
                 long spinStart = System.nanoTime();
-                while (posted == seen && !stopped) {
+                while (state.get() != POSTED && !stopped) {
                     if (System.nanoTime() - spinStart < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         sleeping = true;
-                        if (posted == seen && !stopped) LockSupport.park(this);
+                        if (state.get() != POSTED && !stopped) LockSupport.park(this);
                         sleeping = false;
                     }
                 }
                 if (stopped) return;
-                seen = posted;
+                if (!state.compareAndSet(POSTED, RUNNING)) continue; // the caller took the offer back
                 try {
-                    task.run(part, parts);
+                    claimParts(task, parts);
                 } catch (Throwable t) {
                     failure = t;
                 }
-                pending.decrementAndGet();
+                state.set(IDLE);
             }
         }
     }

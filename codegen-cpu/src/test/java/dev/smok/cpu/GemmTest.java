@@ -17,7 +17,8 @@ class GemmTest {
     @ParameterizedTest
     @CsvSource({
         "1,1,1", "1,7,15", "7,15,17", "6,64,256", "5,63,65", "17,1,33", "13,130,300", "63,129,257",
-        "64,200,600", "12,1100,40", "100,17,9", "49,192,513"
+        "64,200,600", "12,1100,40", "100,17,9", "49,192,513",
+        "1,520,300", "2,129,70", "5,64,9"
     })
     void matchesInterpreter(int m, int n, int k) {
         for (int flags = 0; flags < 4; flags++) {
@@ -34,7 +35,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"7,17,15", "64,130,70", "1,64,33", "96,512,300"})
+    @CsvSource({"7,17,15", "64,130,70", "1,64,33", "1,150,40", "2,300,300", "96,512,300"})
     void epilogueBiasReluResidual(int m, int n, int k) {
         GraphBuilder b = new GraphBuilder("epilogue");
         Value x = b.input("x", Shape.of(m, k));

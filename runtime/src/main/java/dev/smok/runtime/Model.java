@@ -37,7 +37,7 @@ public final class Model implements AutoCloseable {
     private Executable train, infer;
     private Executable owner; // the executable holding the newest parameters
     private Map<String, Tensor> pending; // parameters set before any executable existed
-    private long compileNanos;
+    private long compileNanos, trainCompileNanos;
 
     Model(Network network, Options options) {
         this.network = network;
@@ -46,6 +46,7 @@ public final class Model implements AutoCloseable {
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
         this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
+        PassWarmup.start(options.optimizer);
     }
 
     /** The network this model compiles. */
@@ -59,6 +60,9 @@ public final class Model implements AutoCloseable {
 
     /** Wall time spent in passes, code generation and class definition so far, in milliseconds. */
     public double compileMillis() { return compileNanos / 1e6; }
+
+    /** The part of {@link #compileMillis()} spent on the training step's graph, in milliseconds. */
+    public double trainingCompileMillis() { return trainCompileNanos / 1e6; }
 
     /** The training-step pipeline: autodiff, then the standard passes, less the disabled ones. */
     public Pipeline trainingPipeline() {
@@ -108,7 +112,9 @@ public final class Model implements AutoCloseable {
             write(dump.resolve("memory.txt"), MemoryPlan.of(opt, fusion).toString());
         }
         Executable exe = backend.compile(opt, dump);
-        compileNanos += System.nanoTime() - t0;
+        long spent = System.nanoTime() - t0;
+        compileNanos += spent;
+        if (tag.equals("train")) trainCompileNanos += spent;
         if (pending != null) {
             pending.forEach((name, t) -> { if (exe.graph().input(name) != null) exe.buffer(name).copyFrom(t); });
         }

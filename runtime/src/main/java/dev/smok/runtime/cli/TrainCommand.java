@@ -161,6 +161,7 @@ class TrainCommand implements Callable<Integer> {
         r.put("optimizer", optimizer);
         r.put("seed", seed);
         r.put("compile_ms", h.compileMillis());
+        r.put("train_compile_ms", m.trainingCompileMillis());
         r.put("loss_kind", m.loss().name().toLowerCase());
         r.put("final_loss", h.last().loss());
         r.put("test_accuracy", h.last().testAccuracy());
