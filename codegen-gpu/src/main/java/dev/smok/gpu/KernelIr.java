@@ -118,6 +118,7 @@ final class KernelIr {
     static Expr rem(Expr a, Expr b) { return new Binary(Bin.REM, a, b); }
     static Expr lt(Expr a, Expr b) { return new Binary(Bin.LT, a, b); }
     static Expr gt(Expr a, Expr b) { return new Binary(Bin.GT, a, b); }
+    static Expr ge(Expr a, Expr b) { return new Binary(Bin.GE, a, b); }
     static Expr eq(Expr a, Expr b) { return new Binary(Bin.EQ, a, b); }
     static Expr and(Expr a, Expr b) { return new Binary(Bin.AND, a, b); }
     static Expr max(Expr a, Expr b) { return new Binary(Bin.MAX, a, b); }

@@ -4,7 +4,6 @@ import static dev.smok.gpu.KernelIr.*;
 
 import dev.smok.gpu.KernelIr.Barrier;
 import dev.smok.gpu.KernelIr.Expr;
-import dev.smok.gpu.KernelIr.Fma;
 import dev.smok.gpu.KernelIr.LoadLocal;
 import dev.smok.gpu.KernelIr.Special;
 import dev.smok.gpu.KernelIr.StoreLocal;
@@ -20,12 +19,9 @@ import java.util.function.UnaryOperator;
 /**
  * The non-pointwise kernels, written once in the {@link KernelIr}:
  * <ul>
- *   <li>{@link #gemm}: tiled matrix product. A 16x16 work-group computes a 64x64 tile of C
- *       with 4x4 outputs per thread (128x128 and 8x8 for large matrices), staging panels of op(A) and op(B) through local (shared)
- *       memory; the trans flags only change how panels are loaded (each layout is read along its
- *       contiguous axis). Ragged edges load zeros from clamped addresses, so no thread reads out
- *       of bounds and there is no divergent branch in the inner loop. Epilogue: optional bias
- *       (per column) and relu.</li>
+ *   <li>{@link #gemm}: matrix product on the {@link TiledGemm} core (64x64 tiles of C, 4x4
+ *       outputs per thread; 128x128 and 8x8 for large matrices); the trans flags only change
+ *       which axis of each operand is contiguous. Epilogue: optional bias (per column) and relu.</li>
  *   <li>{@link #rowwise}: softmax, log-softmax, their gradients and the softmax-cross-entropy
  *       gradient, one thread per row of the last axis (max-subtracted, as the interpreter).</li>
  *   <li>{@link #reduce}: sum, mean, max over any axes: one thread per output element looping over
@@ -37,87 +33,33 @@ import java.util.function.UnaryOperator;
 final class KernelTemplates {
     private KernelTemplates() {}
 
-    /**
-     * GEMM blocking: a THREADS x THREADS work-group computes a TILE x TILE block of C, PER x PER
-     * outputs per thread (TILE = THREADS * PER), stepping through K by TK.
-     */
-    record GemmTiling(int threads, int per, int tk) {
-        int tile() { return threads * per; }
-    }
-
-    /** 64x64 tiles, 4x4 per thread: for small and ragged matrices. */
-    static final GemmTiling SMALL = new GemmTiling(16, 4, 16);
-    /** 128x128 tiles, 8x8 per thread: more reuse per shared-memory load, for large matrices. */
-    static final GemmTiling LARGE = new GemmTiling(16, 8, 8);
-
-    static GemmTiling tilingFor(int m, int n) { return m >= 256 && n >= 256 ? LARGE : SMALL; }
-
     /** C = op(A) op(B) [+ bias per column] [relu], written to {@code outSlot}. */
     static void gemm(GraphLowering l, Node mm, Node biasAdd, boolean relu, int outSlot) {
         boolean ta = mm.attrs().b("trans_a", false), tb = mm.attrs().b("trans_b", false);
         Shape as = mm.in(0).shape(), bs = mm.in(1).shape();
         int m = mm.out().shape().dim(0), n = mm.out().shape().dim(1), k = ta ? as.dim(0) : as.dim(1);
         int lda = as.dim(1), ldb = bs.dim(1);
-        GemmTiling tiling = tilingFor(m, n);
-        int threads = tiling.threads(), per = tiling.per(), tk = tiling.tk(), tile = tiling.tile();
         int aSlot = l.slotOfValue(mm.in(0)), bSlot = l.slotOfValue(mm.in(1));
-        KernelBuilder kb = new KernelBuilder();
-        var b = kb.body;
-        String sa = kb.local("tileA", tk * tile), sb = kb.local("tileB", tk * tile);
-        int pa = kb.param(aSlot), pb = kb.param(bSlot);
-        Expr tx = b.tmp(thread(Special.LOCAL_X)), ty = b.tmp(thread(Special.LOCAL_Y));
-        Expr tid = b.tmp(add(mul(ty, i(threads)), tx));
-        Expr row0 = b.tmp(mul(thread(Special.GROUP_Y), i(tile))), col0 = b.tmp(mul(thread(Special.GROUP_X), i(tile)));
-        Var[][] acc = new Var[per][per];
-        for (int r = 0; r < per; r++) for (int c = 0; c < per; c++) acc[r][c] = b.var("acc" + r + "_" + c, f(0));
-        Var kt = ivar("kt");
-        var loop = b.loop(kt, i(0), i(k), tk);
-        int perThreadLoads = tk * tile / (threads * threads);
-        for (int e = 0; e < perThreadLoads; e++) {
-            Expr idx = loop.tmp(add(tid, i(e * threads * threads)));
-            // A panel element (mi, ki): read along A's contiguous axis.
-            Expr mi = ta ? rem(idx, i(tile)) : div(idx, i(tk)), ki = ta ? div(idx, i(tile)) : rem(idx, i(tk));
-            mi = loop.tmp(mi);
-            ki = loop.tmp(ki);
-            Expr gr = loop.tmp(add(row0, mi)), gk = loop.tmp(add(kt, ki));
-            Expr cr = min(gr, i(m - 1)), ck = min(gk, i(k - 1));
-            Expr aIdx = ta ? add(mul(ck, i(lda)), cr) : add(mul(cr, i(lda)), ck);
-            Expr av = load(pa, aIdx);
-            loop.add(new StoreLocal(sa, add(mul(ki, i(tile)), mi), select(and(lt(gr, i(m)), lt(gk, i(k))), av, f(0))));
-            // B panel element (ki, ni).
-            Expr ni = tb ? div(idx, i(tk)) : rem(idx, i(tile)), kj = tb ? rem(idx, i(tk)) : div(idx, i(tile));
-            ni = loop.tmp(ni);
-            kj = loop.tmp(kj);
-            Expr gc = loop.tmp(add(col0, ni)), gk2 = loop.tmp(add(kt, kj));
-            Expr cc = min(gc, i(n - 1)), ck2 = min(gk2, i(k - 1));
-            Expr bIdx = tb ? add(mul(cc, i(ldb)), ck2) : add(mul(ck2, i(ldb)), cc);
-            loop.add(new StoreLocal(sb, add(mul(kj, i(tile)), ni),
-                    select(and(lt(gc, i(n)), lt(gk2, i(k))), load(pb, bIdx), f(0))));
-        }
-        loop.add(new Barrier());
-        Var[] av = new Var[per], bv = new Var[per];
-        for (int r = 0; r < per; r++) { av[r] = fvar("a" + r); bv[r] = fvar("b" + r); }
-        for (int kk = 0; kk < tk; kk++) {
-            for (int r = 0; r < per; r++) loop.set(av[r], new LoadLocal(sa, add(ty, i(kk * tile + r * threads))));
-            for (int c = 0; c < per; c++) loop.set(bv[c], new LoadLocal(sb, add(tx, i(kk * tile + c * threads))));
-            for (int r = 0; r < per; r++) {
-                for (int c = 0; c < per; c++) loop.set(acc[r][c], new Fma(av[r], bv[c], acc[r][c]));
+        TiledGemm.Operand a = new TiledGemm.Operand() {
+            public boolean alongK() { return !ta; }
+            public Expr at(KernelBuilder.Body b, Expr mi, Expr ki) {
+                return load(b.kernel().param(aSlot), ta ? add(mul(ki, i(lda)), mi) : add(mul(mi, i(lda)), ki));
             }
-        }
-        loop.add(new Barrier());
-        for (int r = 0; r < per; r++) {
-            Expr row = b.tmp(add(row0, add(ty, i(r * threads))));
-            for (int c = 0; c < per; c++) {
-                Expr col = b.tmp(add(col0, add(tx, i(c * threads))));
-                var in = b.when(and(lt(row, i(m)), lt(col, i(n))));
-                Expr v = acc[r][c];
-                if (biasAdd != null) v = add(v, l.element(biasAdd.in(1), col, in));
-                if (relu) { Expr x = in.tmp(v); v = select(gt(x, f(0)), x, f(0)); }
-                in.store(outSlot, add(mul(row, i(n)), col), v);
+        };
+        TiledGemm.Operand bOp = new TiledGemm.Operand() {
+            public boolean alongK() { return tb; }
+            public Expr at(KernelBuilder.Body b, Expr ni, Expr ki) {
+                return load(b.kernel().param(bSlot), tb ? add(mul(ni, i(ldb)), ki) : add(mul(ki, i(ldb)), ni));
             }
-        }
-        String what = "matmul" + (tiling == LARGE ? "128" : "") + (biasAdd != null ? "_bias" : "") + (relu ? "_relu" : "");
-        l.finish(kb, what, GraphLowering.ceilDiv(n, tile), GraphLowering.ceilDiv(m, tile), threads, threads);
+        };
+        TiledGemm.Tiling tiling = TiledGemm.forMatmul(m, n);
+        String what = "matmul" + (tiling == TiledGemm.LARGE ? "128" : "") + (biasAdd != null ? "_bias" : "") + (relu ? "_relu" : "");
+        TiledGemm.emit(l, what, m, n, k, tiling, 1, a, bOp, (in, row, col, acc) -> {
+            Expr v = acc;
+            if (biasAdd != null) v = add(v, l.element(biasAdd.in(1), col, in));
+            if (relu) { Expr x = in.tmp(v); v = select(gt(x, f(0)), x, f(0)); }
+            in.store(outSlot, add(mul(row, i(n)), col), v);
+        });
     }
 
     /** Row-wise ops over the last axis, one thread per row. */

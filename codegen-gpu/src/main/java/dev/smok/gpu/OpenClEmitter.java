@@ -31,7 +31,7 @@ final class OpenClEmitter {
         for (LocalArray a : k.locals()) b.append("  __local float ").append(a.name()).append('[').append(a.size()).append("];\n");
         Map<String, Type> vars = new LinkedHashMap<>();
         collectVars(k.body(), vars);
-        vars.forEach((n, t) -> b.append("  ").append(t == Type.I32 ? "int " : "float ").append(n).append(";\n"));
+        vars.forEach((n, t) -> b.append("  ").append(t == Type.F32 ? "float " : "int ").append(n).append(";\n"));
         stmts(b, k.body(), "  ");
         b.append("}\n");
     }

@@ -28,7 +28,7 @@ final class PointwiseOps {
             Op.CONSTANT, Op.IDENTITY, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.SCALE, Op.SIGMOID, Op.TANH, Op.RELU,
             Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.BIAS_ADD, Op.BROADCAST_TO, Op.RESHAPE, Op.TRANSPOSE, Op.ONE_HOT,
             Op.RELU_GRAD, Op.SIGMOID_GRAD, Op.TANH_GRAD, Op.REDUCE_MAX_GRAD, Op.MSE_GRAD, Op.BCE_GRAD,
-            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE);
+            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE, Op.BATCH_NORM);
 
     /** Probabilities are clamped to [BCE_EPS, 1 - BCE_EPS] before logs, as in the interpreter. */
     static final double BCE_EPS = 1e-7;
@@ -67,6 +67,14 @@ final class PointwiseOps {
                 yield add(in(l, n, 0, i, b), l.element(n.in(1), rem(div(i, i(inner)), i(c)), b));
             }
             case TRANSPOSE -> l.element(n.in(0), transposeIndex(i, n), b);
+            case BATCH_NORM -> {
+                // inference: gamma (x - mean) / sqrt(var + eps) + beta with the running statistics of channel c
+                int inner = os.size(2, os.rank());
+                Expr c = b.once(rem(div(i, KernelIr.i(inner)), KernelIr.i(os.dim(1))));
+                Expr invStd = div(f(1), un(Un.SQRT, add(l.element(n.in(4), c, b), f(a.f("eps")))));
+                Expr centered = sub(in(l, n, 0, i, b), l.element(n.in(3), c, b));
+                yield add(mul(mul(l.element(n.in(1), c, b), centered), invStd), l.element(n.in(2), c, b));
+            }
             case ONE_HOT -> {
                 int c = os.dim(1);
                 Expr label = un(Un.TO_INT, l.element(n.in(0), div(i, i(c)), b));

@@ -72,7 +72,7 @@ public final class PtxEmitter {
             if (k.params() > 0) b.append("  .reg .b64 %g<").append(k.params()).append(">;\n");
             Map<String, Type> vars = new LinkedHashMap<>();
             OpenClEmitter.collectVars(k.body(), vars);
-            vars.forEach((n, t) -> b.append("  .reg ").append(t == Type.I32 ? ".s32" : ".f32").append(" %v_").append(n).append(";\n"));
+            vars.forEach((n, t) -> b.append("  .reg .").append(ty(t)).append(" %v_").append(n).append(";\n"));
             for (LocalArray a : k.locals()) {
                 b.append("  .shared .align 16 .f32 ").append(a.name()).append('[').append(a.size()).append("];\n");
             }
@@ -86,7 +86,13 @@ public final class PtxEmitter {
         private String rd() { return "%rd" + nrd++; }
         private String label() { return "L" + nl++; }
 
-        private static String ty(Type t) { return t == Type.F32 ? "f32" : "s32"; }
+        private static String ty(Type t) {
+            return switch (t) {
+                case F32 -> "f32";
+                case I32 -> "s32";
+                case PRED -> "pred";
+            };
+        }
 
         private void stmts(List<Stmt> list) {
             for (Stmt s : list) {

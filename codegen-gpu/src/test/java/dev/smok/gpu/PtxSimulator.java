@@ -179,7 +179,7 @@ final class PtxSimulator implements DeviceRuntime {
                 case "bar.sync" -> { pcs[t] = pc; return false; }
                 case "bra" -> pc = e.labels.get(in.label());
                 case "ld.param.u64" -> r[a[0].reg()] = bufs[(int) a[1].imm()];
-                case "cvta.to.global.u64", "mov.u32", "mov.s32", "mov.f32" -> r[a[0].reg()] = v(r, a[1], special);
+                case "cvta.to.global.u64", "mov.u32", "mov.s32", "mov.f32", "mov.pred" -> r[a[0].reg()] = v(r, a[1], special);
                 case "mul.wide.s32" -> r[a[0].reg()] = (long) i(r, a[1], special) * i(r, a[2], special);
                 case "add.s64" -> r[a[0].reg()] = v(r, a[1], special) + v(r, a[2], special);
                 case "ld.global.f32" -> {
