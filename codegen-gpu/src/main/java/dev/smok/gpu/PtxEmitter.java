@@ -91,6 +91,7 @@ public final class PtxEmitter {
                 case F32 -> "f32";
                 case I32 -> "s32";
                 case PRED -> "pred";
+                case I64 -> "u64";
             };
         }
 
@@ -147,6 +148,7 @@ public final class PtxEmitter {
             switch (e) {
                 case IntConst c -> { String d = r(); ins("mov.s32 " + d + ", " + c.value()); return d; }
                 case FloatConst c -> { String d = fr(); ins("mov.f32 " + d + ", " + floatImm(c.value())); return d; }
+                case LongConst c -> { String d = rd(); ins("mov.u64 " + d + ", " + c.value()); return d; }
                 case Var v -> { return "%v_" + v.name(); }
                 case ThreadId t -> {
                     String d = r();
@@ -166,7 +168,7 @@ public final class PtxEmitter {
                 }
                 case Select s -> {
                     String c = expr(s.cond()), t = expr(s.ifTrue()), f = expr(s.ifFalse());
-                    String d = s.type() == Type.F32 ? fr() : r();
+                    String d = s.type() == Type.F32 ? fr() : s.type() == Type.I64 ? rd() : r();
                     ins("selp." + ty(s.type()) + " " + d + ", " + t + ", " + f + ", " + c);
                     return d;
                 }
@@ -209,7 +211,16 @@ public final class PtxEmitter {
                     ins("copysign.f32 " + d + ", " + a + ", " + q);
                     return d;
                 }
-                case TO_FLOAT -> { String d = fr(); ins("cvt.rn.f32.s32 " + d + ", " + a); return d; }
+                case TO_FLOAT -> {
+                    String d = fr();
+                    ins("cvt.rn.f32." + (u.a().type() == Type.I64 ? "u64 " : "s32 ") + d + ", " + a);
+                    return d;
+                }
+                case TO_I64 -> {
+                    String d = rd();
+                    ins((fl ? "cvt.rzi.s64.f32 " : "cvt.s64.s32 ") + d + ", " + a);
+                    return d;
+                }
                 case TO_INT -> { String d = r(); ins("cvt.rzi.s32.f32 " + d + ", " + a); return d; }
                 case NOT -> { String d = p(); ins("not.pred " + d + ", " + a); return d; }
             }
@@ -236,12 +247,14 @@ public final class PtxEmitter {
                     d = p();
                     ins("setp." + x.op().name().toLowerCase() + "." + ty + " " + d + ", " + a + ", " + b);
                 }
+                case XOR -> { d = rd(); ins("xor.b64 " + d + ", " + a + ", " + b); }
+                case SHR -> { d = rd(); ins("shr.u64 " + d + ", " + a + ", " + b); }
                 default -> {
-                    d = fl ? fr() : r();
+                    d = fl ? fr() : t == Type.I64 ? rd() : r();
                     String opcode = switch (x.op()) {
                         case ADD -> "add." + ty;
                         case SUB -> "sub." + ty;
-                        case MUL -> fl ? "mul.f32" : "mul.lo.s32";
+                        case MUL -> fl ? "mul.f32" : "mul.lo." + ty;
                         case DIV -> fl ? "div.rn.f32" : "div.s32";
                         case REM -> "rem.s32";
                         case MIN -> "min." + ty;

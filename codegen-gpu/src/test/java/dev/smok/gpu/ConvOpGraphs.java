@@ -79,6 +79,9 @@ final class ConvOpGraphs {
                 perChannel(b, "gamma", k, s), b.input("g" + k, s))));
         cases.add(norms(Op.BATCH_NORM_GAMMA_GRAD, bnShapes, (b, s, k) -> b.op(Op.BATCH_NORM_GAMMA_GRAD, eps, b.input("x" + k, s),
                 b.input("g" + k, s))));
+        Shape[] dropShapes = {Shape.of(2, 3, 5, 7), Shape.of(63), Shape.of(7, 130)};
+        cases.add(norms(Op.DROPOUT, dropShapes, (b, s, k) -> b.op(Op.DROPOUT, Attrs.of("p", k == 1 ? 0.5f : 0.25f, "seed", 17 + k),
+                b.input("x" + k, s), b.input("step" + k, Shape.of(1)))));
         return cases;
     }
 
