@@ -49,8 +49,9 @@ final class TrainingGraphs {
      * ReLUs, softmax cross-entropy; backward through conv2d_input_grad, conv2d_weight_grad,
      * max_pool_grad and relu_grad, bias gradients as reduce_sum over (N, H, W).
      */
-    static Graph lenet5() {
-        int n = LENET_BATCH;
+    static Graph lenet5() { return lenet5(LENET_BATCH); }
+
+    static Graph lenet5(int n) {
         GraphBuilder b = new GraphBuilder("lenet5_adam");
         Value x = b.input("x", Shape.of(n, 1, 28, 28));
         Value y = OpGraphs.label(b, "lab10_y", n);
