@@ -29,14 +29,15 @@ import java.util.Set;
  * <p>Algorithm, in one pass over the nodes in execution order:
  * <ol>
  *   <li>Every graph input gets a device slot; parameters and states stay there between runs.</li>
- *   <li>Epilogue fusion: a matmul whose only reader is a bias_add (and then, optionally, a relu),
- *       none of them graph outputs, becomes one GEMM kernel that writes the last value.</li>
+ *   <li>Epilogue fusion: a matmul or conv2d whose only reader is a bias_add (and then, optionally,
+ *       a relu), none of them graph outputs, becomes one GEMM kernel that writes the last value.</li>
  *   <li>Inlining: a pointwise node (elementwise, broadcast, injective; see
- *       {@link PointwiseOps}) read by exactly one node other than a matmul, and not a graph
+ *       {@link PointwiseOps}) read by exactly one node other than a GEMM (matmul, convolution), and not a graph
  *       output or update, gets no buffer and no kernel: its reader computes it where it loads it
  *       ({@link #element}). Chains of elementwise ops thus become one kernel, and a reduction
  *       reads its pointwise producer directly (relu_grad into reduce_sum, for example).</li>
- *   <li>Every other node becomes one kernel ({@link PointwiseOps}, {@link KernelTemplates})
+ *   <li>Every other node becomes one kernel ({@link PointwiseOps}, {@link KernelTemplates},
+ *       {@link ConvTemplates}, {@link NormTemplates}; split-K GEMMs two)
  *       writing its own slot.</li>
  *   <li>Updates become slot swaps: after a run each updated parameter's slot and its new value's
  *       slot exchange device buffers, so nothing is copied.</li>
@@ -49,7 +50,12 @@ final class GraphLowering {
     /** The ops lowered by {@link KernelTemplates}; the rest of the supported ops are {@link PointwiseOps}. */
     private static final Set<Op> TEMPLATE_OPS = EnumSet.of(Op.MATMUL, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.SOFTMAX_GRAD,
             Op.LOG_SOFTMAX_GRAD, Op.SOFTMAX_XENT_GRAD, Op.REDUCE_SUM, Op.REDUCE_MEAN, Op.REDUCE_MAX, Op.MSE_LOSS,
-            Op.BCE_LOSS, Op.SOFTMAX_XENT);
+            Op.BCE_LOSS, Op.SOFTMAX_XENT, Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL,
+            Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD, Op.BATCH_NORM_TRAIN, Op.BATCH_NORM_INPUT_GRAD,
+            Op.BATCH_NORM_GAMMA_GRAD);
+
+    /** Ops whose kernels read their operands straight from device buffers (GEMM panels): their inputs are never inlined. */
+    private static final Set<Op> GEMM_OPS = EnumSet.of(Op.MATMUL, Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD);
 
     /** Whether the GPU lowering can compile {@code op}; any other op is an {@link IrException}. */
     static boolean supports(Op op) { return PointwiseOps.handles(op) || TEMPLATE_OPS.contains(op); }
@@ -117,11 +123,11 @@ final class GraphLowering {
         Map<Value, Node> reader = new IdentityHashMap<>();
         for (Node n : g.nodes()) for (Value v : n.inputs()) reader.put(v, n);
         for (Node n : g.nodes()) {
-            if (n.op() != Op.MATMUL) continue;
+            if (n.op() != Op.MATMUL && n.op() != Op.CONV2D) continue;
             List<Node> chain = new ArrayList<>(List.of(n));
             Node last = n;
             Node next = soleReader(last, uses, pinned, reader);
-            if (next != null && next.op() == Op.BIAS_ADD && next.in(0) == last.out() && next.out().shape().rank() == 2) {
+            if (next != null && next.op() == Op.BIAS_ADD && next.in(0) == last.out()) {
                 chain.add(next);
                 last = next;
                 next = soleReader(last, uses, pinned, reader);
@@ -133,7 +139,7 @@ final class GraphLowering {
         for (Node n : g.nodes()) {
             if (!PointwiseOps.handles(n.op()) || fusedIntoGemm.contains(n) || gemmChains.containsKey(n)) continue;
             Node r = soleReader(n, uses, pinned, reader);
-            if (r != null && r.op() != Op.MATMUL) inlined.add(n);
+            if (r != null && !GEMM_OPS.contains(r.op())) inlined.add(n);
         }
     }
 
@@ -150,8 +156,9 @@ final class GraphLowering {
         if (!supports(op)) throw new IrException(backend + " backend cannot compile op '" + op.text() + "'");
         List<Node> chain = gemmChains.get(n);
         if (chain != null) {
-            Node mm = chain.get(0);
-            KernelTemplates.gemm(this, mm, chain.size() > 1 ? chain.get(1) : null, chain.size() > 2, slotFor(n.out()));
+            Node head = chain.get(0), bias = chain.size() > 1 ? chain.get(1) : null;
+            if (head.op() == Op.CONV2D) ConvTemplates.conv2d(this, head, bias, chain.size() > 2, slotFor(n.out()));
+            else KernelTemplates.gemm(this, head, bias, chain.size() > 2, slotFor(n.out()));
             return;
         }
         if (PointwiseOps.handles(op)) {
@@ -163,6 +170,11 @@ final class GraphLowering {
                     KernelTemplates.rowwise(this, n, slotFor(n.out()));
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> KernelTemplates.reduce(this, n, slotFor(n.out()));
             case MSE_LOSS, BCE_LOSS, SOFTMAX_XENT -> KernelTemplates.loss(this, n, slotFor(n.out()));
+            case CONV2D_INPUT_GRAD -> ConvTemplates.conv2dInputGrad(this, n, slotFor(n.out()));
+            case CONV2D_WEIGHT_GRAD -> ConvTemplates.conv2dWeightGrad(this, n, slotFor(n.out()));
+            case MAX_POOL, AVG_POOL -> ConvTemplates.pool(this, n, slotFor(n.out()));
+            case MAX_POOL_GRAD, AVG_POOL_GRAD -> ConvTemplates.poolGrad(this, n, slotFor(n.out()));
+            case BATCH_NORM_TRAIN, BATCH_NORM_INPUT_GRAD, BATCH_NORM_GAMMA_GRAD -> NormTemplates.batchNorm(this, n, slotFor(n.out()));
             default -> throw new IllegalStateException("supports() and lowerNode disagree on " + op.text());
         }
     }
@@ -222,6 +234,9 @@ final class GraphLowering {
         kernels.add(k.finish(name, groupsX, groupsY, blockX, blockY));
         launches.add(k.slotArray());
     }
+
+    /** A device buffer of {@code floats} floats for a kernel's intermediate results (split-K partial sums). */
+    int scratchSlot(int floats) { return newSlot(floats); }
 
     private int newSlot(int floats) {
         slotSizes.add(floats);

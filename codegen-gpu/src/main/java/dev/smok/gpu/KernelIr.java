@@ -12,28 +12,35 @@ import java.util.List;
  * loops, one-armed ifs and barriers. Every shape is a compile-time constant, so index arithmetic
  * is plain integer expressions over thread ids and loop variables. Kernel parameters are all
  * global float buffers; values of type {@link Type#I32} never live in memory (integer class labels
- * are stored as exact floats and converted with {@link Un#TO_INT}).
+ * are stored as exact floats and converted with {@link Un#TO_INT}). {@link Type#I64} is unsigned
+ * 64-bit arithmetic modulo 2^64 (add, mul, xor, logical shift right), for counter-based random
+ * numbers such as the dropout mask.
  */
 final class KernelIr {
     private KernelIr() {}
 
     /** Scalar types. PRED is the result of comparisons and the condition of selects and ifs. */
-    enum Type { I32, F32, PRED }
+    enum Type { I32, F32, PRED, I64 }
 
     /** ThreadId coordinates: work-group (CUDA block) ids and local (thread) ids in x and y. */
     enum Special { GROUP_X, GROUP_Y, LOCAL_X, LOCAL_Y }
 
-    enum Un { NEG, EXP, LOG, SQRT, TANH, ABS, TO_FLOAT, TO_INT, NOT }
+    /** Unary ops; TO_I64 sign-extends an I32 or truncates an F32, TO_FLOAT also takes an I64. */
+    enum Un { NEG, EXP, LOG, SQRT, TANH, ABS, TO_FLOAT, TO_INT, TO_I64, NOT }
 
-    /** Binary ops; comparisons yield PRED, AND/OR take PRED, REM is for I32 only. */
-    enum Bin { ADD, SUB, MUL, DIV, REM, MIN, MAX, LT, LE, GT, GE, EQ, NE, AND, OR }
+    /**
+     * Binary ops; comparisons yield PRED, AND/OR take PRED, REM is for I32 only; XOR and SHR
+     * (logical shift right by an I32 amount) are for I64 only, which supports ADD and MUL too.
+     */
+    enum Bin { ADD, SUB, MUL, DIV, REM, MIN, MAX, LT, LE, GT, GE, EQ, NE, AND, OR, XOR, SHR }
 
     /** An expression of a fixed {@link Type}. */
-    sealed interface Expr permits IntConst, FloatConst, Var, ThreadId, Unary, Binary, Fma, Select, Load, LoadLocal {
+    sealed interface Expr permits IntConst, LongConst, FloatConst, Var, ThreadId, Unary, Binary, Fma, Select, Load, LoadLocal {
         Type type();
     }
 
     record IntConst(int value) implements Expr { public Type type() { return Type.I32; } }
+    record LongConst(long value) implements Expr { public Type type() { return Type.I64; } }
     record FloatConst(float value) implements Expr { public Type type() { return Type.F32; } }
     /** A mutable scalar variable; declared by its first {@link Assign}. */
     record Var(String name, Type type) implements Expr {}
@@ -43,6 +50,7 @@ final class KernelIr {
             return switch (op) {
                 case TO_FLOAT -> Type.F32;
                 case TO_INT -> Type.I32;
+                case TO_I64 -> Type.I64;
                 case NOT -> Type.PRED;
                 default -> a.type();
             };
@@ -50,7 +58,7 @@ final class KernelIr {
     }
     record Binary(Bin op, Expr a, Expr b) implements Expr {
         Binary {
-            if (a.type() != b.type()) throw new IllegalArgumentException(op + " of " + a.type() + " and " + b.type());
+            if (op == Bin.SHR ? a.type() != Type.I64 || b.type() != Type.I32 : a.type() != b.type()) throw new IllegalArgumentException(op + " of " + a.type() + " and " + b.type());
         }
         public Type type() {
             return switch (op) {
@@ -129,6 +137,7 @@ final class KernelIr {
     static Expr rem(Expr a, Expr b) { return new Binary(Bin.REM, a, b); }
     static Expr lt(Expr a, Expr b) { return new Binary(Bin.LT, a, b); }
     static Expr gt(Expr a, Expr b) { return new Binary(Bin.GT, a, b); }
+    static Expr ge(Expr a, Expr b) { return new Binary(Bin.GE, a, b); }
     static Expr eq(Expr a, Expr b) { return new Binary(Bin.EQ, a, b); }
     static Expr and(Expr a, Expr b) { return new Binary(Bin.AND, a, b); }
     static Expr max(Expr a, Expr b) { return new Binary(Bin.MAX, a, b); }

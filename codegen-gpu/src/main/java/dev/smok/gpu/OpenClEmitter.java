@@ -31,7 +31,11 @@ final class OpenClEmitter {
         for (LocalArray a : k.locals()) b.append("  __local float ").append(a.name()).append('[').append(a.size()).append("];\n");
         Map<String, Type> vars = new LinkedHashMap<>();
         collectVars(k.body(), vars);
-        vars.forEach((n, t) -> b.append("  ").append(t == Type.I32 ? "int " : "float ").append(n).append(";\n"));
+        vars.forEach((n, t) -> b.append("  ").append(switch (t) {
+            case F32 -> "float ";
+            case I64 -> "ulong ";
+            case I32, PRED -> "int ";
+        }).append(n).append(";\n"));
         stmts(b, k.body(), "  ");
         b.append("}\n");
     }
@@ -91,6 +95,7 @@ final class OpenClEmitter {
     private static String expr(Expr e) {
         return switch (e) {
             case IntConst c -> c.value() < 0 ? "(" + c.value() + ")" : Integer.toString(c.value());
+            case LongConst c -> "0x" + Long.toHexString(c.value()) + "UL";
             case FloatConst c -> floatLiteral(c.value());
             case Var v -> v.name();
             case ThreadId t -> switch (t.which()) {
@@ -108,6 +113,7 @@ final class OpenClEmitter {
                 case ABS -> u.a().type() == Type.F32 ? "fabs(" + expr(u.a()) + ")" : "abs(" + expr(u.a()) + ")";
                 case TO_FLOAT -> "((float)(" + expr(u.a()) + "))";
                 case TO_INT -> "((int)(" + expr(u.a()) + "))";
+                case TO_I64 -> "((ulong)(long)(" + expr(u.a()) + "))";
                 case NOT -> "(!" + expr(u.a()) + ")";
             };
             case Binary x -> switch (x.op()) {
@@ -126,7 +132,7 @@ final class OpenClEmitter {
         return switch (op) {
             case ADD -> "+"; case SUB -> "-"; case MUL -> "*"; case DIV -> "/"; case REM -> "%";
             case LT -> "<"; case LE -> "<="; case GT -> ">"; case GE -> ">="; case EQ -> "=="; case NE -> "!=";
-            case AND -> "&&"; case OR -> "||";
+            case AND -> "&&"; case OR -> "||"; case XOR -> "^"; case SHR -> ">>";
             case MIN, MAX -> throw new IllegalStateException();
         };
     }

@@ -4,7 +4,11 @@ import static dev.smok.gpu.KernelIr.*;
 
 import dev.smok.gpu.KernelIr.Expr;
 import dev.smok.gpu.KernelIr.Un;
+import dev.smok.gpu.KernelIr.Bin;
+import dev.smok.gpu.KernelIr.Binary;
+import dev.smok.gpu.KernelIr.LongConst;
 import dev.smok.ir.Attrs;
+import dev.smok.ir.DropoutMask;
 import dev.smok.ir.Node;
 import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
@@ -28,7 +32,7 @@ final class PointwiseOps {
             Op.CONSTANT, Op.IDENTITY, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.SCALE, Op.SIGMOID, Op.TANH, Op.RELU,
             Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.BIAS_ADD, Op.BROADCAST_TO, Op.RESHAPE, Op.TRANSPOSE, Op.ONE_HOT,
             Op.RELU_GRAD, Op.SIGMOID_GRAD, Op.TANH_GRAD, Op.REDUCE_MAX_GRAD, Op.MSE_GRAD, Op.BCE_GRAD,
-            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE);
+            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE, Op.BATCH_NORM, Op.DROPOUT);
 
     /** Probabilities are clamped to [BCE_EPS, 1 - BCE_EPS] before logs, as in the interpreter. */
     static final double BCE_EPS = 1e-7;
@@ -67,6 +71,19 @@ final class PointwiseOps {
                 yield add(in(l, n, 0, i, b), l.element(n.in(1), rem(div(i, i(inner)), i(c)), b));
             }
             case TRANSPOSE -> l.element(n.in(0), transposeIndex(i, n), b);
+            case DROPOUT -> {
+                float p = a.f("p");
+                Expr keep = ge(dropoutUniform(b, a.i("seed"), l.element(n.in(1), KernelIr.i(0), b), i), f(p));
+                yield select(keep, mul(in(l, n, 0, i, b), f(1 / (1 - (double) p))), f(0));
+            }
+            case BATCH_NORM -> {
+                // inference: gamma (x - mean) / sqrt(var + eps) + beta with the running statistics of channel c
+                int inner = os.size(2, os.rank());
+                Expr c = b.once(rem(div(i, KernelIr.i(inner)), KernelIr.i(os.dim(1))));
+                Expr invStd = div(f(1), un(Un.SQRT, add(l.element(n.in(4), c, b), f(a.f("eps")))));
+                Expr centered = sub(in(l, n, 0, i, b), l.element(n.in(3), c, b));
+                yield add(mul(mul(l.element(n.in(1), c, b), centered), invStd), l.element(n.in(2), c, b));
+            }
             case ONE_HOT -> {
                 int c = os.dim(1);
                 Expr label = un(Un.TO_INT, l.element(n.in(0), div(i, i(c)), b));
@@ -114,6 +131,22 @@ final class PointwiseOps {
             default -> throw new IllegalStateException(n.op() + " is not pointwise");
         };
     }
+
+    /**
+     * {@link DropoutMask#uniform} for element {@code index} at training step {@code step} (a float
+     * holding an integer): the top 24 bits of SplitMix64's finalizer, in 64-bit integer arithmetic.
+     */
+    private static Expr dropoutUniform(KernelBuilder.Body b, int seed, Expr step, Expr index) {
+        Expr z = b.tmp(add(add(new LongConst(seed * 0x9E3779B97F4A7C15L), mul(un(Un.TO_I64, step), new LongConst(0xC2B2AE3D27D4EB4FL))),
+                un(Un.TO_I64, index)));
+        z = b.tmp(mul(xorShift(z, 30), new LongConst(0xBF58476D1CE4E5B9L)));
+        z = b.tmp(mul(xorShift(z, 27), new LongConst(0x94D049BB133111EBL)));
+        Expr top24 = new Binary(Bin.SHR, xorShift(z, 31), KernelIr.i(40));
+        return mul(un(Un.TO_FLOAT, top24), f(0x1.0p-24f));
+    }
+
+    /** z ^ (z >>> s) for a 64-bit z. */
+    private static Expr xorShift(Expr z, int s) { return new Binary(Bin.XOR, z, new Binary(Bin.SHR, z, KernelIr.i(s))); }
 
     static Expr clampProbability(Expr p) { return min(max(p, f(BCE_EPS)), f(1 - BCE_EPS)); }
 

@@ -72,7 +72,7 @@ public final class PtxEmitter {
             if (k.params() > 0) b.append("  .reg .b64 %g<").append(k.params()).append(">;\n");
             Map<String, Type> vars = new LinkedHashMap<>();
             OpenClEmitter.collectVars(k.body(), vars);
-            vars.forEach((n, t) -> b.append("  .reg ").append(t == Type.I32 ? ".s32" : ".f32").append(" %v_").append(n).append(";\n"));
+            vars.forEach((n, t) -> b.append("  .reg .").append(ty(t)).append(" %v_").append(n).append(";\n"));
             for (LocalArray a : k.locals()) {
                 b.append("  .shared .align 16 .f32 ").append(a.name()).append('[').append(a.size()).append("];\n");
             }
@@ -86,7 +86,14 @@ public final class PtxEmitter {
         private String rd() { return "%rd" + nrd++; }
         private String label() { return "L" + nl++; }
 
-        private static String ty(Type t) { return t == Type.F32 ? "f32" : "s32"; }
+        private static String ty(Type t) {
+            return switch (t) {
+                case F32 -> "f32";
+                case I32 -> "s32";
+                case PRED -> "pred";
+                case I64 -> "u64";
+            };
+        }
 
         private void stmts(List<Stmt> list) {
             for (Stmt s : list) {
@@ -145,6 +152,7 @@ public final class PtxEmitter {
             switch (e) {
                 case IntConst c -> { String d = r(); ins("mov.s32 " + d + ", " + c.value()); return d; }
                 case FloatConst c -> { String d = fr(); ins("mov.f32 " + d + ", " + floatImm(c.value())); return d; }
+                case LongConst c -> { String d = rd(); ins("mov.u64 " + d + ", " + c.value()); return d; }
                 case Var v -> { return "%v_" + v.name(); }
                 case ThreadId t -> {
                     String d = r();
@@ -164,7 +172,7 @@ public final class PtxEmitter {
                 }
                 case Select s -> {
                     String c = expr(s.cond()), t = expr(s.ifTrue()), f = expr(s.ifFalse());
-                    String d = s.type() == Type.F32 ? fr() : r();
+                    String d = s.type() == Type.F32 ? fr() : s.type() == Type.I64 ? rd() : r();
                     ins("selp." + ty(s.type()) + " " + d + ", " + t + ", " + f + ", " + c);
                     return d;
                 }
@@ -207,7 +215,16 @@ public final class PtxEmitter {
                     ins("copysign.f32 " + d + ", " + a + ", " + q);
                     return d;
                 }
-                case TO_FLOAT -> { String d = fr(); ins("cvt.rn.f32.s32 " + d + ", " + a); return d; }
+                case TO_FLOAT -> {
+                    String d = fr();
+                    ins("cvt.rn.f32." + (u.a().type() == Type.I64 ? "u64 " : "s32 ") + d + ", " + a);
+                    return d;
+                }
+                case TO_I64 -> {
+                    String d = rd();
+                    ins((fl ? "cvt.rzi.s64.f32 " : "cvt.s64.s32 ") + d + ", " + a);
+                    return d;
+                }
                 case TO_INT -> { String d = r(); ins("cvt.rzi.s32.f32 " + d + ", " + a); return d; }
                 case NOT -> { String d = p(); ins("not.pred " + d + ", " + a); return d; }
             }
@@ -234,12 +251,14 @@ public final class PtxEmitter {
                     d = p();
                     ins("setp." + x.op().name().toLowerCase() + "." + ty + " " + d + ", " + a + ", " + b);
                 }
+                case XOR -> { d = rd(); ins("xor.b64 " + d + ", " + a + ", " + b); }
+                case SHR -> { d = rd(); ins("shr.u64 " + d + ", " + a + ", " + b); }
                 default -> {
-                    d = fl ? fr() : r();
+                    d = fl ? fr() : t == Type.I64 ? rd() : r();
                     String opcode = switch (x.op()) {
                         case ADD -> "add." + ty;
                         case SUB -> "sub." + ty;
-                        case MUL -> fl ? "mul.f32" : "mul.lo.s32";
+                        case MUL -> fl ? "mul.f32" : "mul.lo." + ty;
                         case DIV -> fl ? "div.rn.f32" : "div.s32";
                         case REM -> "rem.s32";
                         case MIN -> "min." + ty;

@@ -12,8 +12,9 @@ import java.util.Random;
 
 /**
  * Command-line correctness check of a GPU backend against the interpreter, for machines without
- * Maven or JUnit (see {@code gpu/run-on-h100.sh}): every per-op graph of {@link OpGraphs} and six
- * steps of both MLP training graphs. Prints one line per graph and exits with status 1 if any
+ * Maven or JUnit (see {@code gpu/run-on-h100.sh}): every per-op graph of {@link OpGraphs}
+ * (convolutions, pooling and batch norm included), six steps of both MLP training graphs and
+ * four of LeNet-5's. Prints one line per graph and exits with status 1 if any
  * differs.
  *
  * <p>Usage: {@code GpuSelfCheck [cuda|opencl] [dumpDir]}
@@ -37,6 +38,7 @@ public final class GpuSelfCheck {
         for (boolean adam : new boolean[] {false, true}) {
             if (check(backend, TrainingGraphs.mlp(adam), 6, dump)) passed++; else failed++;
         }
+        if (check(backend, TrainingGraphs.lenet5(), 4, dump)) passed++; else failed++;
         System.out.println(backend.name() + ": " + passed + " graphs match the interpreter, " + failed + " differ");
         System.exit(failed == 0 ? 0 : 1);
     }

@@ -101,6 +101,7 @@ final class OpGraphs {
         cases.add(perShape(Op.ADAM_UPDATE, ELEMENTWISE, (b, s, k) -> b.op(Op.ADAM_UPDATE,
                 Attrs.of("lr", 0.01f, "beta1", 0.9f, "beta2", 0.999f, "eps", 1e-8f),
                 b.input("p" + k, s), b.input("m" + k, s), b.input("pos" + k, s), b.input("step" + k, Shape.scalar()))));
+        cases.addAll(ConvOpGraphs.all());
         return cases;
     }
 

@@ -9,13 +9,14 @@ import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
 import dev.smok.ir.interp.InterpreterBackend;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
 /**
- * Whole MLP training steps (SGD and Adam) on OpenCL against the interpreter: several steps on
+ * Whole MLP training steps (SGD and Adam) and LeNet-5 training steps (Adam) on OpenCL against the interpreter: several steps on
  * fresh batches, comparing the loss and every parameter and state after each step, then a host
  * edit of a parameter between steps (the lazy host/device synchronization contract).
  */
@@ -24,13 +25,23 @@ class OpenClTrainingTest {
     @ValueSource(booleans = {false, true})
     void trainingStepsMatchInterpreter(boolean adam) {
         DeviceAssumptions.requireOpenCl();
-        Graph g = TrainingGraphs.mlp(adam);
+        checkSteps(TrainingGraphs.mlp(adam), 6);
+    }
+
+    /** LeNet-5 (convolutions, pooling and their gradients) for four Adam steps. */
+    @Test
+    void lenet5StepsMatchInterpreter() {
+        DeviceAssumptions.requireOpenCl();
+        checkSteps(TrainingGraphs.lenet5(), 4);
+    }
+
+    private static void checkSteps(Graph g, int steps) {
         try (Executable gpu = new OpenClBackend().compile(g, null);
              Executable ref = new InterpreterBackend().compile(g, null)) {
             Feeds.fillAll(g, 7, gpu, ref);
             Random r = new Random(11);
             float first = 0, last = 0;
-            for (int step = 0; step < 6; step++) {
+            for (int step = 0; step < steps; step++) {
                 for (Input in : g.inputs(Role.INPUT)) {
                     float[] d = Feeds.data(in, r);
                     gpu.buffer(in.name()).copyFrom(d, 0);
@@ -38,7 +49,8 @@ class OpenClTrainingTest {
                 }
                 if (step == 3) {
                     // a host write to a parameter between runs must reach the device
-                    Tensor w = gpu.buffer("w2"), wr = ref.buffer("w2");
+                    String name = g.inputs(Role.PARAM).get(0).name();
+                    Tensor w = gpu.buffer(name), wr = ref.buffer(name);
                     for (int i = 0; i < w.size(); i++) { w.set(i, w.get(i) * 0.5f); wr.set(i, wr.get(i) * 0.5f); }
                 }
                 gpu.run();

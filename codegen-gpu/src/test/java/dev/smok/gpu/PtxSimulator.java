@@ -179,7 +179,7 @@ final class PtxSimulator implements DeviceRuntime {
                 case "bar.sync" -> { pcs[t] = pc; return false; }
                 case "bra" -> pc = e.labels.get(in.label());
                 case "ld.param.u64" -> r[a[0].reg()] = bufs[(int) a[1].imm()];
-                case "cvta.to.global.u64", "mov.u32", "mov.s32", "mov.f32" -> r[a[0].reg()] = v(r, a[1], special);
+                case "cvta.to.global.u64", "mov.u32", "mov.s32", "mov.f32", "mov.pred" -> r[a[0].reg()] = v(r, a[1], special);
                 case "mul.wide.s32" -> r[a[0].reg()] = (long) i(r, a[1], special) * i(r, a[2], special);
                 case "add.s64" -> r[a[0].reg()] = v(r, a[1], special) + v(r, a[2], special);
                 case "ld.global.f32" -> {
@@ -236,6 +236,14 @@ final class PtxSimulator implements DeviceRuntime {
             case "copysign.f32" -> bits(Math.copySign(f(r, a[2], sp), f(r, a[1], sp)));
             case "cvt.rn.f32.s32" -> bits((float) i(r, a[1], sp));
             case "cvt.rzi.s32.f32" -> (long) (int) f(r, a[1], sp);
+            case "cvt.s64.s32" -> (long) i(r, a[1], sp);
+            case "cvt.rzi.s64.f32" -> (long) f(r, a[1], sp);
+            case "cvt.rn.f32.u64" -> bits(unsignedToFloat(v(r, a[1], sp)));
+            case "mov.u64" -> v(r, a[1], sp);
+            case "add.u64" -> v(r, a[1], sp) + v(r, a[2], sp);
+            case "mul.lo.u64" -> v(r, a[1], sp) * v(r, a[2], sp);
+            case "xor.b64" -> v(r, a[1], sp) ^ v(r, a[2], sp);
+            case "shr.u64" -> v(r, a[1], sp) >>> i(r, a[2], sp);
             case "add.s32" -> (long) (i(r, a[1], sp) + i(r, a[2], sp));
             case "sub.s32" -> (long) (i(r, a[1], sp) - i(r, a[2], sp));
             case "mul.lo.s32" -> (long) (i(r, a[1], sp) * i(r, a[2], sp));
@@ -252,6 +260,11 @@ final class PtxSimulator implements DeviceRuntime {
             case "not.pred" -> v(r, a[1], sp) ^ 1;
             default -> throw new GpuException("simulator does not know '" + text + "'");
         };
+    }
+
+    /** An unsigned 64-bit integer rounded to float (Java's long conversion is signed). */
+    private static float unsignedToFloat(long x) {
+        return x >= 0 ? (float) x : (float) ((x >>> 1) | (x & 1)) * 2f;
     }
 
     /** PTX min: the non-NaN operand when one is NaN. */

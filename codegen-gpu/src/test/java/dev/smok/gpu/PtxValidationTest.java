@@ -21,6 +21,7 @@ class PtxValidationTest {
         for (OpGraphs.Case c : OpGraphs.all()) gs.add(c.graph());
         gs.add(TrainingGraphs.mlp(false));
         gs.add(TrainingGraphs.mlp(true));
+        gs.add(TrainingGraphs.lenet5());
         return gs;
     }
 

@@ -32,7 +32,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or interpreter. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, interpreter, opencl or cuda. Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--limit", description = "Use only the first N test images.")

@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--invert", description = "The images are dark on light (ink on paper): invert them.")
     boolean invert;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or interpreter. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, interpreter, opencl or cuda. Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Override public Integer call() {

@@ -49,7 +49,7 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization and shuffling. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or interpreter. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, interpreter, opencl or cuda. Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--report", description = "Write a JSON report here.")
