@@ -25,8 +25,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #rowwise}: softmax, log-softmax, their gradients and the softmax-cross-entropy
  *       gradient, one thread per row of the last axis (max-subtracted, as the interpreter).</li>
  *   <li>{@link #reduce}: sum, mean, max over any axes: one thread per output element looping over
- *       the reduced elements, or a work-group tree reduction when everything reduces to one
- *       number.</li>
+ *       the reduced elements, or, for few outputs with long reductions (and for one number), one
+ *       work-group tree reduction per output element.</li>
  *   <li>{@link #loss}: mse, bce and softmax cross-entropy as work-group tree reductions.</li>
  * </ul>
  */
@@ -61,6 +61,12 @@ final class KernelTemplates {
             in.store(outSlot, add(mul(row, i(n)), col), v);
         });
     }
+
+    /**
+     * Reductions with fewer outputs than this (and at least a work-group's worth of elements each)
+     * take one work-group per output; others one thread per output.
+     */
+    static final int GROUP_PER_OUTPUT_BELOW = 8192;
 
     /** Row-wise ops over the last axis, one thread per row. */
     static void rowwise(GraphLowering l, Node n, int outSlot) {
@@ -128,6 +134,15 @@ final class KernelTemplates {
             return;
         }
         int[] dims = in.dims(), strides = in.strides();
+        if (outSize < GROUP_PER_OUTPUT_BELOW && count >= GraphLowering.BLOCK) {
+            // Few outputs, long reductions (a conv bias gradient: 6 channels x 200,704 elements):
+            // one work-group per output element, so the whole GPU works on it.
+            KernelBuilder kb = new KernelBuilder();
+            Expr base = kb.body.tmp(offsetOf(thread(Special.GROUP_X), dims, strides, red, false));
+            blockReduce(l, kb, count, isMax, (b, it) -> l.element(n.in(0), add(base, offsetOf(it, dims, strides, red, true)), b),
+                    fin, outSlot, n.op().text(), outSize);
+            return;
+        }
         KernelBuilder kb = new KernelBuilder();
         var b = kb.body;
         Expr o = b.tmp(add(mul(thread(Special.GROUP_X), i(GraphLowering.BLOCK)), thread(Special.LOCAL_X)));
@@ -210,6 +225,16 @@ final class KernelTemplates {
     static void blockReduce(GraphLowering l, KernelBuilder kb, int items, boolean isMax,
                             BiFunction<KernelBuilder.Body, Expr, Expr> value, UnaryOperator<Expr> finish,
                             int outSlot, String what) {
+        blockReduce(l, kb, items, isMax, value, finish, outSlot, what, 1);
+    }
+
+    /**
+     * The same with {@code groups} work-groups, group g reducing its own {@code items} values
+     * ({@code value} reads {@code GROUP_X}) into output element g.
+     */
+    static void blockReduce(GraphLowering l, KernelBuilder kb, int items, boolean isMax,
+                            BiFunction<KernelBuilder.Body, Expr, Expr> value, UnaryOperator<Expr> finish,
+                            int outSlot, String what, int groups) {
         int block = GraphLowering.BLOCK;
         var b = kb.body;
         String part = kb.local("partial", block);
@@ -227,7 +252,7 @@ final class KernelTemplates {
             w.add(new StoreLocal(part, t, isMax ? max(x, y) : add(x, y)));
             b.add(new Barrier());
         }
-        b.when(eq(t, i(0))).store(outSlot, i(0), finish.apply(new LoadLocal(part, i(0))));
-        l.finish(kb, what, 1, 1, block, 1);
+        b.when(eq(t, i(0))).store(outSlot, groups == 1 ? i(0) : thread(Special.GROUP_X), finish.apply(new LoadLocal(part, i(0))));
+        l.finish(kb, what, groups, 1, block, 1);
     }
 }

@@ -182,6 +182,8 @@ final class OpGraphs {
             {Shape.of(7, 17), new int[] {0, 1}, false}, {Shape.of(3, 7, 5), new int[] {1}, false},
             {Shape.of(3, 7, 5), new int[] {0, 2}, true}, {Shape.of(1), new int[] {0}, false},
             {Shape.of(63, 65), new int[] {-1}, false},
+            // one work-group per output: a conv-bias-gradient-like (N, C, H, W) over {0, 2, 3}, and a ragged row sum
+            {Shape.of(5, 3, 17, 19), new int[] {0, 2, 3}, false}, {Shape.of(2, 700), new int[] {1}, true},
         };
         GraphBuilder b = new GraphBuilder("op_" + op.text());
         for (int k = 0; k < cases.length; k++) {
