@@ -69,7 +69,8 @@ public final class Model implements AutoCloseable {
     public Pipeline inferencePipeline() { return without(Pipelines.inference()); }
 
     private Pipeline without(Pipeline p) {
-        List<String> known = Pipelines.training(options.optimizer, false).names();
+        List<String> known = new java.util.ArrayList<>(Pipelines.inference().names());
+        for (String name : Pipelines.training(options.optimizer, false).names()) if (!known.contains(name)) known.add(name);
         for (String name : options.disabledPasses) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("no pass named '" + name + "' to turn off (passes: " + String.join(", ", known) + ")");

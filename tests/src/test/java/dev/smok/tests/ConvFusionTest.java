@@ -26,7 +26,8 @@ import java.util.List;
  * kernel of its own and the results are the same.
  */
 class ConvFusionTest {
-    private static Graph inference(Network net, int batch) { return Pipelines.inference().run(net.inference(batch)); }
+    /** The inference pipeline without fold-linear, so batch norms stay for the convolution epilogue to apply. */
+    private static Graph inference(Network net, int batch) { return Pipelines.inference().without("fold-linear").run(net.inference(batch)); }
 
     private static Graph training(Network net, int batch) {
         return Pipelines.training(OptimizerSpec.sgd(0.05f)).run(net.training(batch, Loss.CROSS_ENTROPY));
@@ -61,6 +62,13 @@ class ConvFusionTest {
         assertEquals(List.of("conv2d+batch_norm+relu", "conv2d+batch_norm+relu", "conv2d+batch_norm+relu", "conv2d+batch_norm+relu"),
                 assertConvKernelsAsPlanned(g));
         CpuCnnTrainingTest.sameAsInterpreter(g, CpuCnnTrainingTest.inputs(g, 12, 10), 2e-5, 2);
+    }
+
+    @Test void cnnInferenceWithBatchNormFoldedIntoTheWeightsFusesBiasAndRelu() {
+        Graph g = Pipelines.inference().run(Cnns.cnn().inference(2));
+        assertEquals(List.of("conv2d+bias_add+relu", "conv2d+bias_add+relu", "conv2d+bias_add+relu", "conv2d+bias_add+relu"),
+                assertConvKernelsAsPlanned(g));
+        CpuCnnTrainingTest.sameAsInterpreter(g, CpuCnnTrainingTest.inputs(g, 16, 10), 2e-5, 2);
     }
 
     @Test void biasThenBatchNormWithoutReluAndResidualBlocks() {
