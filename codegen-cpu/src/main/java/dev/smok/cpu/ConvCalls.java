@@ -12,6 +12,7 @@ import dev.smok.ir.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Calls of the convolution kernels of {@link Conv2dKernels} from the generated schedule:
@@ -19,9 +20,10 @@ import java.util.Map;
  *
  * <p>Each node becomes one {@link ConvCall} with a constant {@link ConvGeometry}. A forward
  * convolution carries the epilogue {@link KernelPlan} gave it ({@link #epilogueOf}): its
- * bias_add, inference batch_norm and relu consumers, composed at the start of each run into one
- * per-channel scale and shift (from the current bias, γ, β and running statistics) plus a ReLU
- * flag, which the kernel applies in registers before each store ({@link ConvEpilogue}).
+ * bias_add, inference batch_norm, residual add and relu consumers, composed at the start of each
+ * run into one per-channel scale and shift (from the current bias, γ, β and running statistics),
+ * the residual's offset and a ReLU flag, which the kernel applies in registers before each store
+ * ({@link ConvEpilogue}).
  * Threads: a call with at least {@link #PARALLEL_MACS} multiply-accumulates is split into
  * {@code pool.threads()} slices by the kernels' own slice form (disjoint outputs), run through
  * {@link WorkerPool#run} with the call itself as the task; smaller ones stay on the caller.
@@ -39,19 +41,28 @@ final class ConvCalls {
     /**
      * The consumers of {@code conv} that its kernel applies as an epilogue, in order: follows the
      * chain while the current value has exactly one use and that use is a node (not a graph
-     * output or update), which is a bias_add or batch_norm taking it as its first operand, or a
-     * relu (which ends the chain). Every other input of those nodes (bias, γ, β, running
-     * statistics) is read from the arena when the call runs.
+     * output or update) of the form the kernel can apply — bias_add or batch_norm taking it as
+     * the first operand, then at most one add of another tensor of the same shape (a residual),
+     * then a relu, which ends the chain. Every other input of those nodes (bias, γ, β, running
+     * statistics, the residual) is read from the arena when the call runs; the residual must be
+     * {@code ready} when the convolution is planned (made by an earlier step, or a graph input),
+     * so of two convolutions meeting in one add (ResNet's body and projected shortcut) the later
+     * one takes the add.
      */
-    static List<Node> epilogueOf(Node conv, Map<Value, Integer> uses, Map<Value, List<Node>> consumers) {
+    static List<Node> epilogueOf(Node conv, Map<Value, Integer> uses, Map<Value, List<Node>> consumers, Predicate<Value> ready) {
         List<Node> chain = new ArrayList<>();
         Value cur = conv.out();
+        boolean added = false;
         while (uses.getOrDefault(cur, 0) == 1 && consumers.getOrDefault(cur, List.of()).size() == 1) {
             Node c = consumers.get(cur).get(0);
-            boolean perChannel = (c.op() == Op.BIAS_ADD || c.op() == Op.BATCH_NORM) && c.in(0) == cur;
-            if (!perChannel && c.op() != Op.RELU) break;
+            boolean perChannel = (c.op() == Op.BIAS_ADD || c.op() == Op.BATCH_NORM) && c.in(0) == cur && !added;
+            boolean residual = c.op() == Op.ADD && !added && c.in(0) != c.in(1)
+                    && c.in(0).shape().equals(c.in(1).shape()) && c.out().shape().equals(cur.shape())
+                    && ready.test(c.in(0) == cur ? c.in(1) : c.in(0));
+            if (!perChannel && !residual && c.op() != Op.RELU) break;
             chain.add(c);
             if (c.op() == Op.RELU) break;
+            added |= residual;
             cur = c.out();
         }
         return List.copyOf(chain);
@@ -83,7 +94,7 @@ final class ConvCalls {
                 s[0], s[1], p[0], p[1], d[0], d[1], n.attrs().i("groups", 1));
         int threads = g.macs() >= PARALLEL_MACS ? ctx.pool.threads() : 1;
         ctx.reserve(threads * Conv2dKernels.scratchPerThread(g));
-        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx, Epilogue.of(epilogue, offsets, g.o()));
+        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx, Epilogue.of(epilogue, offsets, g.o(), out));
     }
 
     /**
@@ -98,28 +109,34 @@ final class ConvCalls {
         private final float[] scale, shift;
         final ConvEpilogue kernel;
 
-        private Epilogue(List<Node> chain, Map<Value, Integer> offsets, int channels) {
+        private Epilogue(List<Node> chain, Map<Value, Integer> offsets, int channels, int out) {
             ops = new Op[chain.size()];
             operands = new int[chain.size()][];
             eps = new float[chain.size()];
             boolean scaled = false, relu = false;
+            int residual = -1;
+            Value cur = chain.isEmpty() ? null : chain.get(0).in(0);
             for (int i = 0; i < ops.length; i++) {
                 Node e = chain.get(i);
                 ops[i] = e.op();
                 operands[i] = new int[e.inputs().size()];
-                for (int j = 1; j < operands[i].length; j++) operands[i][j] = offsets.get(e.in(j));
+                if (e.op() != Op.ADD) { // the add's operands are the chain's value and the residual, either way round
+                    for (int j = 1; j < operands[i].length; j++) operands[i][j] = offsets.get(e.in(j));
+                }
                 eps[i] = e.attrs().f("eps", 1e-5f);
                 scaled |= e.op() == Op.BATCH_NORM;
                 relu |= e.op() == Op.RELU;
+                if (e.op() == Op.ADD) residual = offsets.get(e.in(0) == cur ? e.in(1) : e.in(0));
+                cur = e.out();
             }
             scale = new float[channels];
             shift = new float[channels];
-            kernel = new ConvEpilogue(scaled ? scale : null, shift, relu);
+            kernel = new ConvEpilogue(scaled ? scale : null, shift, residual >= 0, residual - out, relu);
         }
 
-        /** The epilogue of {@code chain}, or null when it is empty. */
-        static Epilogue of(List<Node> chain, Map<Value, Integer> offsets, int channels) {
-            return chain.isEmpty() ? null : new Epilogue(chain, offsets, channels);
+        /** The epilogue of {@code chain} for a call writing arena offset {@code out}, or null when the chain is empty. */
+        static Epilogue of(List<Node> chain, Map<Value, Integer> offsets, int channels, int out) {
+            return chain.isEmpty() ? null : new Epilogue(chain, offsets, channels, out);
         }
 
         /** y = scale·acc + shift: starts at (1, 0) and composes each affine step with the current parameters. */
@@ -137,7 +154,7 @@ final class ConvCalls {
                             shift[c] = (shift[c] - a[at[3] + c]) * k + a[at[2] + c];
                         }
                     }
-                    default -> { } // relu: the kernel's flag
+                    default -> { } // add (the residual) and relu: the kernel's flags
                 }
             }
         }

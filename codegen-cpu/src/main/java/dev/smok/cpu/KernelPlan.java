@@ -31,11 +31,12 @@ import java.util.Set;
  *   <li>Every other node (reductions, softmax, losses, layout) is a call of a hand-written kernel;
  *       reshape is a view and emits nothing. Nodes {@link OpCalls#handles} (convolutions, pooling,
  *       normalizations, dropout, concat/slice/pad, CTC, scan) are calls whatever their fusion kind.</li>
- *   <li>A conv2d (OUT_ELEMENTWISE_FUSABLE) call takes its chain of single-use per-channel
- *       consumers — bias_add, inference batch_norm, relu — as an epilogue that the convolution
- *       kernel applies in registers ({@link ConvCalls#epilogueOf}): conv2d+bias_add+relu, and
- *       conv2d+batch_norm+relu in inference, are one kernel, as the optimizer's FusionPlan
- *       groups them. The call runs at the position of its last node.</li>
+ *   <li>A conv2d (OUT_ELEMENTWISE_FUSABLE) call takes its chain of single-use consumers —
+ *       bias_add, inference batch_norm, a residual add, relu — as an epilogue that the
+ *       convolution kernel applies in registers ({@link ConvCalls#epilogueOf}):
+ *       conv2d+bias_add+relu, conv2d+batch_norm+relu in inference and ResNet's
+ *       conv2d+batch_norm+add+relu are one kernel, as the optimizer's FusionPlan groups them.
+ *       The call runs at the position of its last node.</li>
  *   <li>When a node outside a fused kernel reads one of its values, the kernel is sealed: it runs
  *       before that reader and can take no more members. A fused kernel runs at the position of
  *       its last member, so every value it reads is ready and every outside reader comes later.</li>
@@ -134,7 +135,7 @@ final class KernelPlan {
                 step = new View(n);
                 steps.add(step);
             } else if (fuse && n.op() == Op.CONV2D) {
-                Call c = new Call(n, ConvCalls.epilogueOf(n, uses, consumers));
+                Call c = new Call(n, ConvCalls.epilogueOf(n, uses, consumers, v -> made.containsKey(v) || g.producer(v) == null));
                 for (Node e : c.epilogue) absorbed.put(e, c);
                 step = c;
                 steps.add(step);

@@ -129,9 +129,9 @@ final class DirectConv {
         return idx;
     }
 
-    /** The accumulators of output channel {@code oc} with the epilogue (if any) applied: what is stored. */
-    private static FloatVector finish(FloatVector acc, ConvEpilogue ep, int oc) {
-        return ep == null ? acc : ep.apply(acc, oc);
+    /** The accumulators of output channel {@code oc}, to be stored at out[at ..] ({@code n} lanes), with the epilogue (if any) applied. */
+    private static FloatVector finish(FloatVector acc, ConvEpilogue ep, int oc, float[] out, int at, int n) {
+        return ep == null ? acc : ep.apply(acc, oc, out, at, n);
     }
 
     /**
@@ -155,13 +155,15 @@ final class DirectConv {
             b = FloatVector.broadcast(S, w[w3 + t]);
             a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
         }
-        storeWide(finish(a00, ep, oc), finish(a01, ep, oc), out, o0, left);
-        storeWide(finish(a10, ep, oc + 1), finish(a11, ep, oc + 1), out, o0 + outPlane, left);
-        storeWide(finish(a20, ep, oc + 2), finish(a21, ep, oc + 2), out, o0 + 2 * outPlane, left);
-        storeWide(finish(a30, ep, oc + 3), finish(a31, ep, oc + 3), out, o0 + 3 * outPlane, left);
+        storeWide(a00, a01, ep, oc, out, o0, left);
+        storeWide(a10, a11, ep, oc + 1, out, o0 + outPlane, left);
+        storeWide(a20, a21, ep, oc + 2, out, o0 + 2 * outPlane, left);
+        storeWide(a30, a31, ep, oc + 3, out, o0 + 3 * outPlane, left);
     }
 
-    private static void storeWide(FloatVector v0, FloatVector v1, float[] out, int o, int left) {
+    private static void storeWide(FloatVector v0, FloatVector v1, ConvEpilogue ep, int oc, float[] out, int o, int left) {
+        v0 = finish(v0, ep, oc, out, o, L);
+        v1 = finish(v1, ep, oc, out, o + L, left - L);
         v0.intoArray(out, o);
         if (left >= WV * L) v1.intoArray(out, o + L);
         else v1.intoArray(out, o + L, S.indexInRange(0, left - L));
@@ -202,10 +204,10 @@ final class DirectConv {
                 }
             }
         }
-        store(finish(a0, ep, oc), out, o0, n);
-        store(finish(a1, ep, oc + 1), out, o0 + outPlane, n);
-        store(finish(a2, ep, oc + 2), out, o0 + 2 * outPlane, n);
-        store(finish(a3, ep, oc + 3), out, o0 + 3 * outPlane, n);
+        store(finish(a0, ep, oc, out, o0, n), out, o0, n);
+        store(finish(a1, ep, oc + 1, out, o0 + outPlane, n), out, o0 + outPlane, n);
+        store(finish(a2, ep, oc + 2, out, o0 + 2 * outPlane, n), out, o0 + 2 * outPlane, n);
+        store(finish(a3, ep, oc + 3, out, o0 + 3 * outPlane, n), out, o0 + 3 * outPlane, n);
     }
 
     /** 1 channel × 1 vector: the output-channel tail. */
@@ -220,7 +222,7 @@ final class DirectConv {
                 for (int j = 0; j < kw; j++) a = load(in, xr + j * dw, sw, gather, n).fma(FloatVector.broadcast(S, w[wr + j]), a);
             }
         }
-        store(finish(a, ep, oc), out, o0, n);
+        store(finish(a, ep, oc, out, o0, n), out, o0, n);
     }
 
     // ---- preparing inputs ------------------------------------------------------------------------

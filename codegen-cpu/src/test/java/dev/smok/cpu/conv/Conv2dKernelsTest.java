@@ -84,6 +84,14 @@ class Conv2dKernelsTest {
                 Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, new ConvEpilogue(scale, shift, false), y, OFF,
                         scratch, 0, ParallelFor.SERIAL, threads);
                 Oracle.assertClose(g + " forward+affine", expectNoRelu, y, OFF, tol(g));
+                // a residual of y's shape stored after y in the same array
+                float[] res = Oracle.random(g.outputSize(), 15), yr = new float[OFF + 2 * g.outputSize()];
+                System.arraycopy(res, 0, yr, OFF + g.outputSize(), res.length);
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF,
+                        new ConvEpilogue(scale, shift, true, g.outputSize(), true), yr, OFF, scratch, 0, ParallelFor.SERIAL, threads);
+                float[] expectRes = new float[conv.length];
+                for (int i = 0; i < conv.length; i++) expectRes[i] = Math.max(expectNoRelu[i] + res[i], 0f);
+                Oracle.assertClose(g + " forward+affine+residual+relu", expectRes, yr, OFF, tol(g));
             }
         }
     }
