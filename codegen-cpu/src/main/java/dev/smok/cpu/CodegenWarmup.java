@@ -37,7 +37,7 @@ final class CodegenWarmup {
     }
 
     private static void run() {
-        try (CpuExecutable ex = new CpuBackend(2, KernelPlan.SUPPORTED, false).compile(graph(), null)) {
+        try (CpuExecutable ex = new CpuBackend(2, true, KernelPlan.SUPPORTED, false).compile(graph(), null)) {
             ex.run();
         }
     }

@@ -1,18 +1,29 @@
 package dev.smok.cpu;
 
 import dev.smok.cpu.conv.Conv2dKernels;
+import dev.smok.cpu.conv.ConvEpilogue;
 import dev.smok.cpu.conv.ConvGeometry;
 import dev.smok.ir.ConvArithmetic;
 import dev.smok.ir.Node;
 import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Calls of the convolution kernels of {@link Conv2dKernels} from the generated schedule:
  * conv2d (x, w), conv2d_input_grad (g, w) and conv2d_weight_grad (x, g), all NCHW.
  *
- * <p>Each node becomes one {@link ConvCall} with a constant {@link ConvGeometry}. The bias is a
- * separate bias_add in the IR, so the forward runs without one (an epilogue could fuse it later).
+ * <p>Each node becomes one {@link ConvCall} with a constant {@link ConvGeometry}. A forward
+ * convolution carries the epilogue {@link KernelPlan} gave it ({@link #epilogueOf}): its
+ * bias_add, inference batch_norm, residual add and relu consumers, composed at the start of each
+ * run into one per-channel scale and shift (from the current bias, γ, β and running statistics),
+ * the residual's offset and a ReLU flag, which the kernel applies in registers before each store
+ * ({@link ConvEpilogue}).
  * Threads: a call with at least {@link #PARALLEL_MACS} multiply-accumulates is split into
  * {@code pool.threads()} slices by the kernels' own slice form (disjoint outputs), run through
  * {@link WorkerPool#run} with the call itself as the task; smaller ones stay on the caller.
@@ -27,7 +38,48 @@ final class ConvCalls {
 
     enum Kind { FORWARD, INPUT_GRAD, WEIGHT_GRAD }
 
+    /**
+     * The consumers of {@code conv} that its kernel applies as an epilogue, in order: follows the
+     * chain while the current value has exactly one use and that use is a node (not a graph
+     * output or update) of the form the kernel can apply — bias_add or batch_norm taking it as
+     * the first operand, then at most one add of another tensor of the same shape (a residual),
+     * then a relu, which ends the chain. Every other input of those nodes (bias, γ, β, running
+     * statistics, the residual) is read from the arena when the call runs; the residual must be
+     * {@code ready} when the convolution is planned (made by an earlier step, or a graph input),
+     * so of two convolutions meeting in one add (ResNet's body and projected shortcut) the later
+     * one takes the add.
+     */
+    static List<Node> epilogueOf(Node conv, Map<Value, Integer> uses, Map<Value, List<Node>> consumers, Predicate<Value> ready) {
+        List<Node> chain = new ArrayList<>();
+        Value cur = conv.out();
+        boolean added = false;
+        while (uses.getOrDefault(cur, 0) == 1 && consumers.getOrDefault(cur, List.of()).size() == 1) {
+            Node c = consumers.get(cur).get(0);
+            boolean perChannel = (c.op() == Op.BIAS_ADD || c.op() == Op.BATCH_NORM) && c.in(0) == cur && !added;
+            boolean residual = c.op() == Op.ADD && !added && c.in(0) != c.in(1)
+                    && c.in(0).shape().equals(c.in(1).shape()) && c.out().shape().equals(cur.shape())
+                    && ready.test(c.in(0) == cur ? c.in(1) : c.in(0));
+            if (!perChannel && !residual && c.op() != Op.RELU) break;
+            chain.add(c);
+            if (c.op() == Op.RELU) break;
+            added |= residual;
+            cur = c.out();
+        }
+        return List.copyOf(chain);
+    }
+
     static OpCalls.Kernel create(Node n, int[] in, int out, OpCalls.Context ctx) {
+        return create(n, List.of(), in, out, Map.of(), ctx);
+    }
+
+    /** The call of forward convolution {@code n} with its epilogue, writing the epilogue's last value. */
+    static OpCalls.Kernel create(KernelPlan.Call c, Map<Value, Integer> offsets, OpCalls.Context ctx) {
+        Node n = c.node;
+        return create(n, c.epilogue, new int[] {offsets.get(n.in(0)), offsets.get(n.in(1))}, offsets.get(c.last().out()), offsets, ctx);
+    }
+
+    private static OpCalls.Kernel create(Node n, List<Node> epilogue, int[] in, int out, Map<Value, Integer> offsets,
+                                         OpCalls.Context ctx) {
         Shape x, w;
         Kind kind;
         switch (n.op()) {
@@ -42,7 +94,76 @@ final class ConvCalls {
                 s[0], s[1], p[0], p[1], d[0], d[1], n.attrs().i("groups", 1));
         int threads = g.macs() >= PARALLEL_MACS ? ctx.pool.threads() : 1;
         ctx.reserve(threads * Conv2dKernels.scratchPerThread(g));
-        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx);
+        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx, Epilogue.of(epilogue, offsets, g.o(), out));
+    }
+
+    /**
+     * A forward convolution's epilogue as it runs: {@link #prepare} composes the bias_add and
+     * batch_norm steps, in chain order, into {@link #scale} and {@link #shift} from the arena's
+     * current values; {@link #kernel} is the {@link ConvEpilogue} view of those arrays.
+     */
+    static final class Epilogue {
+        private final Op[] ops;
+        private final int[][] operands; // arena offsets of each step's inputs after the first
+        private final float[] eps;
+        private final float[] scale, shift;
+        final ConvEpilogue kernel;
+
+        private Epilogue(List<Node> chain, Map<Value, Integer> offsets, int channels, int out) {
+            ops = new Op[chain.size()];
+            operands = new int[chain.size()][];
+            eps = new float[chain.size()];
+            boolean scaled = false, relu = false;
+            int residual = -1;
+            Value cur = chain.isEmpty() ? null : chain.get(0).in(0);
+            for (int i = 0; i < ops.length; i++) {
+                Node e = chain.get(i);
+                ops[i] = e.op();
+                operands[i] = new int[e.inputs().size()];
+                if (e.op() != Op.ADD) { // the add's operands are the chain's value and the residual, either way round
+                    for (int j = 1; j < operands[i].length; j++) operands[i][j] = offsets.get(e.in(j));
+                }
+                eps[i] = e.attrs().f("eps", 1e-5f);
+                scaled |= e.op() == Op.BATCH_NORM;
+                relu |= e.op() == Op.RELU;
+                if (e.op() == Op.ADD) residual = offsets.get(e.in(0) == cur ? e.in(1) : e.in(0));
+                cur = e.out();
+            }
+            scale = new float[channels];
+            shift = new float[channels];
+            kernel = new ConvEpilogue(scaled ? scale : null, shift, residual >= 0, residual - out, relu);
+        }
+
+        /** The epilogue of {@code chain} for a call writing arena offset {@code out}, or null when the chain is empty. */
+        static Epilogue of(List<Node> chain, Map<Value, Integer> offsets, int channels, int out) {
+            return chain.isEmpty() ? null : new Epilogue(chain, offsets, channels, out);
+        }
+
+        /** y = scale·acc + shift: starts at (1, 0) and composes each affine step with the current parameters. */
+        void prepare(float[] a) {
+            java.util.Arrays.fill(scale, 1f);
+            java.util.Arrays.fill(shift, 0f);
+            for (int i = 0; i < ops.length; i++) {
+                int[] at = operands[i];
+                switch (ops[i]) {
+                    case BIAS_ADD -> { for (int c = 0; c < shift.length; c++) shift[c] += a[at[1] + c]; }
+                    case BATCH_NORM -> { // (x, gamma, beta, mean, var): γ(y − mean)/√(var + ε) + β
+                        for (int c = 0; c < shift.length; c++) {
+                            float k = a[at[1] + c] * (float) (1 / Math.sqrt(a[at[4] + c] + (double) eps[i]));
+                            scale[c] *= k;
+                            shift[c] = (shift[c] - a[at[3] + c]) * k + a[at[2] + c];
+                        }
+                    }
+                    default -> { } // add (the residual) and relu: the kernel's flags
+                }
+            }
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (Op op : ops) b.append(b.isEmpty() ? "" : "+").append(op.text());
+            return b.toString();
+        }
     }
 
     /** One convolution node: which kernel, its geometry and arena offsets (a, b are the node's inputs). */
@@ -51,13 +172,18 @@ final class ConvCalls {
         private final ConvGeometry g;
         private final int a0, b0, out, threads;
         private final OpCalls.Context ctx;
+        private final Epilogue epilogue; // forward only; null when none
+        private final ConvEpilogue applied;
         private float[] arena; // set for the duration of a parallel run
 
-        ConvCall(Kind kind, ConvGeometry g, int a0, int b0, int out, int threads, OpCalls.Context ctx) {
+        ConvCall(Kind kind, ConvGeometry g, int a0, int b0, int out, int threads, OpCalls.Context ctx, Epilogue epilogue) {
             this.kind = kind; this.g = g; this.a0 = a0; this.b0 = b0; this.out = out; this.threads = threads; this.ctx = ctx;
+            this.epilogue = epilogue;
+            this.applied = epilogue == null ? null : epilogue.kernel;
         }
 
         @Override public void run(float[] a) {
+            if (epilogue != null) epilogue.prepare(a);
             if (threads == 1) {
                 slice(a, 0, 1);
             } else {
@@ -72,7 +198,7 @@ final class ConvCalls {
         private void slice(float[] a, int part, int parts) {
             float[] scratch = ctx.scratch;
             switch (kind) {
-                case FORWARD -> Conv2dKernels.forward(g, a, a0, a, b0, null, 0, a, out, scratch, 0, part, parts);
+                case FORWARD -> Conv2dKernels.forward(g, a, a0, a, b0, applied, a, out, scratch, 0, part, parts);
                 case INPUT_GRAD -> Conv2dKernels.inputGrad(g, a, a0, a, b0, a, out, scratch, 0, part, parts);
                 case WEIGHT_GRAD -> Conv2dKernels.weightGrad(g, a, a0, a, b0, a, out, scratch, 0, part, parts);
             }
@@ -80,7 +206,8 @@ final class ConvCalls {
 
         @Override String describe() {
             return switch (kind) { case FORWARD -> "conv2d"; case INPUT_GRAD -> "conv2d input grad"; case WEIGHT_GRAD -> "conv2d weight grad"; }
-                    + " " + g + (threads > 1 ? " on " + threads + " threads" : "");
+                    + " " + g + (threads > 1 ? " on " + threads + " threads" : "")
+                    + (epilogue == null ? "" : ", epilogue " + epilogue.describe() + " in registers");
         }
     }
 

@@ -23,24 +23,30 @@ import java.util.Set;
  * {@link Op} is supported; an op without a kernel is an {@link IrException} naming it.
  *
  * <p>Each executable owns a {@link WorkerPool} of {@code threads} threads (the caller included),
- * closed by {@link CpuExecutable#close()}.
+ * closed by {@link CpuExecutable#close()}. A backend made with {@code fuse} false runs every node
+ * as its own kernel ({@code --no-fusion}): the baseline that measures what fusion gains.
  */
 public final class CpuBackend implements Backend {
     private final int threads;
+    private final boolean fuse;
     private final Set<Op> supported;
 
     /** A backend using every available processor. */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
     /** A backend whose executables run kernels on {@code threads} threads (at least 1). */
-    public CpuBackend(int threads) { this(threads, KernelPlan.SUPPORTED); }
+    public CpuBackend(int threads) { this(threads, true); }
 
-    CpuBackend(int threads, Set<Op> supported) { this(threads, supported, true); }
+    /** A backend on {@code threads} threads that fuses (the default) or runs every node as its own kernel. */
+    public CpuBackend(int threads, boolean fuse) { this(threads, fuse, KernelPlan.SUPPORTED, true); }
+
+    CpuBackend(int threads, Set<Op> supported) { this(threads, true, supported, true); }
 
     /** {@code warmup}: start the JVM's {@link CodegenWarmup} (once per JVM) so the first compile finds the code generator loaded. */
-    CpuBackend(int threads, Set<Op> supported, boolean warmup) {
+    CpuBackend(int threads, boolean fuse, Set<Op> supported, boolean warmup) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
+        this.fuse = fuse;
         this.supported = supported;
         if (warmup) CodegenWarmup.start();
     }
@@ -50,8 +56,11 @@ public final class CpuBackend implements Backend {
     /** Threads per executable. */
     public int threads() { return threads; }
 
+    /** Whether kernels are fused (epilogues, elementwise chains) or every node runs alone. */
+    public boolean fuses() { return fuse; }
+
     @Override public CpuExecutable compile(Graph graph, Path dumpDir) {
-        KernelPlan kp = KernelPlan.plan(graph, supported);
+        KernelPlan kp = KernelPlan.plan(graph, supported, fuse);
         MemoryPlan mp = MemoryPlan.plan(kp);
         WorkerPool pool = new WorkerPool(threads);
         try {

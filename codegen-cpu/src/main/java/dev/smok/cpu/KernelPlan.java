@@ -31,12 +31,21 @@ import java.util.Set;
  *   <li>Every other node (reductions, softmax, losses, layout) is a call of a hand-written kernel;
  *       reshape is a view and emits nothing. Nodes {@link OpCalls#handles} (convolutions, pooling,
  *       normalizations, dropout, concat/slice/pad, CTC, scan) are calls whatever their fusion kind.</li>
+ *   <li>A conv2d (OUT_ELEMENTWISE_FUSABLE) call takes its chain of single-use consumers —
+ *       bias_add, inference batch_norm, a residual add, relu — as an epilogue that the
+ *       convolution kernel applies in registers ({@link ConvCalls#epilogueOf}):
+ *       conv2d+bias_add+relu, conv2d+batch_norm+relu in inference and ResNet's
+ *       conv2d+batch_norm+add+relu are one kernel, as the optimizer's FusionPlan groups them.
+ *       The call runs at the position of its last node.</li>
  *   <li>When a node outside a fused kernel reads one of its values, the kernel is sealed: it runs
  *       before that reader and can take no more members. A fused kernel runs at the position of
  *       its last member, so every value it reads is ready and every outside reader comes later.</li>
  * </ul>
  * A value made inside a fused kernel is materialized (written to the arena) only when something
  * outside the kernel reads it, or it is a graph output or update.
+ *
+ * <p>Without fusion ({@code fuse} false, {@code --no-fusion}) every node is a kernel of its own:
+ * the baseline that fusion is measured against.
  */
 final class KernelPlan {
     /** A step of the schedule. */
@@ -63,10 +72,22 @@ final class KernelPlan {
         }
     }
 
-    /** One node run by a hand-written kernel. */
+    /** One node run by a hand-written kernel, with the consumers it applies as its epilogue (convolutions only). */
     static final class Call extends Step {
         final Node node;
-        Call(Node node) { this.node = node; }
+        final List<Node> epilogue;
+        Call(Node node, List<Node> epilogue) { this.node = node; this.epilogue = epilogue; }
+        Call(Node node) { this(node, List.of()); }
+
+        /** The node whose value the call writes: the last of the epilogue, else the node itself. */
+        Node last() { return epilogue.isEmpty() ? node : epilogue.getLast(); }
+
+        /** The ops joined by '+', e.g. {@code conv2d+bias_add+relu}. */
+        String name() {
+            StringBuilder b = new StringBuilder(node.op().text());
+            for (Node n : epilogue) b.append('+').append(n.op().text());
+            return b.toString();
+        }
     }
 
     /** A reshape: the output shares the input's storage. */
@@ -88,10 +109,16 @@ final class KernelPlan {
         this.steps = steps;
     }
 
-    /** Plans {@code g}; an op outside {@code supported} is an {@link IrException} naming it. */
-    static KernelPlan plan(Graph g, Set<Op> supported) {
+    /** Plans {@code g} with fusion; an op outside {@code supported} is an {@link IrException} naming it. */
+    static KernelPlan plan(Graph g, Set<Op> supported) { return plan(g, supported, true); }
+
+    /** Plans {@code g}; without {@code fuse} every node is a kernel of its own. */
+    static KernelPlan plan(Graph g, Set<Op> supported, boolean fuse) {
         List<Step> steps = new ArrayList<>();
         Map<Value, Step> made = new IdentityHashMap<>();
+        Map<Node, Call> absorbed = new IdentityHashMap<>(); // epilogue node -> its convolution's call
+        Map<Value, List<Node>> consumers = consumers(g);
+        Map<Value, Integer> uses = g.useCounts();
         List<Fused> open = new ArrayList<>();
         List<Node> nodes = g.nodes();
         for (int i = 0; i < nodes.size(); i++) {
@@ -102,15 +129,22 @@ final class KernelPlan {
             }
             FusionKind kind = n.op().kind();
             Step step;
-            if (n.op() == Op.RESHAPE) {
+            if (absorbed.containsKey(n)) {
+                step = absorbed.get(n); // runs inside its convolution's kernel
+            } else if (n.op() == Op.RESHAPE) {
                 step = new View(n);
+                steps.add(step);
+            } else if (fuse && n.op() == Op.CONV2D) {
+                Call c = new Call(n, ConvCalls.epilogueOf(n, uses, consumers, v -> made.containsKey(v) || g.producer(v) == null));
+                for (Node e : c.epilogue) absorbed.put(e, c);
+                step = c;
                 steps.add(step);
             } else if (OpCalls.handles(n)) {
                 // convolution, pooling, normalization, layout and control flow: a kernel object's call
                 step = new Call(n);
                 steps.add(step);
             } else if (kind == FusionKind.ELEMENTWISE || kind == FusionKind.BROADCAST) {
-                Fused target = chooseGroup(n, made, open);
+                Fused target = fuse ? chooseGroup(n, made, open) : null;
                 if (target == null) {
                     target = new Fused(null, n.out().shape());
                     steps.add(target);
@@ -144,6 +178,12 @@ final class KernelPlan {
         }
         plan.markMaterialized();
         return plan;
+    }
+
+    private static Map<Value, List<Node>> consumers(Graph g) {
+        Map<Value, List<Node>> m = new IdentityHashMap<>();
+        for (Node n : g.nodes()) for (Value v : n.inputs()) m.computeIfAbsent(v, k -> new ArrayList<>()).add(n);
+        return m;
     }
 
     private static Fused chooseGroup(Node n, Map<Value, Step> made, List<Fused> open) {
@@ -201,7 +241,12 @@ final class KernelPlan {
                 l.addAll(f.members);
                 yield l;
             }
-            case Call c -> List.of(c.node);
+            case Call c -> {
+                List<Node> l = new ArrayList<>();
+                l.add(c.node);
+                l.addAll(c.epilogue);
+                yield l;
+            }
             case View v -> List.of(v.node);
         };
     }

@@ -90,6 +90,8 @@ final class MemoryPlan {
                     offsets.put(v, offsets.get(n.in(0)));
                 } else if (s instanceof KernelPlan.Fused f && !f.materialized.contains(v)) {
                     // lives only in registers
+                } else if (s instanceof KernelPlan.Call c && c.last() != n) {
+                    // a convolution's value before its epilogue: lives only in registers
                 } else if (inPlace.containsKey(v)) {
                     offsets.put(v, offsets.get(g.input(inPlace.get(v)).value()));
                     notes.add("update " + inPlace.get(v) + " is written in place by kernel " + s.index);

@@ -77,9 +77,9 @@ final class ScheduleEmitter {
                     emitFusedStep(run, f, fe);
                 }
                 case KernelPlan.Call c -> {
-                    plan.append("call ").append(c.node.op().text()).append(" -> ").append(c.node.out().ref())
-                            .append(" @").append(mp.offsets.get(c.node.out()));
-                    emitCall(run, c.node);
+                    plan.append("call ").append(c.name()).append(" -> ").append(c.last().out().ref())
+                            .append(" @").append(mp.offsets.get(c.last().out()));
+                    emitCall(run, c);
                 }
                 case KernelPlan.View v -> plan.append("view ").append(v.node.out().ref()).append(" = reshape of ")
                         .append(v.node.in(0).ref()).append(" @").append(mp.offsets.get(v.node.out()));
@@ -153,9 +153,10 @@ final class ScheduleEmitter {
         }
     }
 
-    private void emitCall(MethodVisitor mv, Node n) {
+    private void emitCall(MethodVisitor mv, KernelPlan.Call c) {
+        Node n = c.node;
         if (OpCalls.handles(n)) {
-            OpCalls.Kernel k = OpCalls.create(n, mp.offsets, calls);
+            OpCalls.Kernel k = c.epilogue.isEmpty() ? OpCalls.create(n, mp.offsets, calls) : ConvCalls.create(c, mp.offsets, calls);
             getData(mv, addData(k), k.getClass());
             mv.visitVarInsn(ALOAD, 1);
             mv.visitMethodInsn(INVOKEVIRTUAL, Type.getInternalName(k.getClass()), "run", "([F)V", false);

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>Algorithm (greedy epilogue fusion, TVM's kinds without the post-dominator tree): visit the
  * nodes in execution order; an unassigned node starts a kernel. If its kind is
- * OUT_ELEMENTWISE_FUSABLE (matmul; conv2d later), ELEMENTWISE or BROADCAST, the kernel follows
+ * OUT_ELEMENTWISE_FUSABLE (matmul, conv2d), ELEMENTWISE or BROADCAST, the kernel follows
  * the chain of consumers while
  * <ul>
  *   <li>the current value has exactly one use, and that use is a node (not a graph output or

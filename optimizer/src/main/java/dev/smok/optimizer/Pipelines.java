@@ -3,6 +3,7 @@ package dev.smok.optimizer;
 import dev.smok.optimizer.passes.AlgebraicSimplification;
 import dev.smok.optimizer.passes.CommonSubexpressionElimination;
 import dev.smok.optimizer.passes.ConstantFolding;
+import dev.smok.optimizer.passes.FoldLinear;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,15 @@ import java.util.List;
  * <pre>{@code
  * jshell> Pipelines.training(OptimizerSpec.adam(1e-3f))
  * autodiff -> fold-constants -> simplify -> cse -> dce
+ * jshell> Pipelines.inference()
+ * fold-linear -> fold-constants -> simplify -> cse -> dce
  * jshell> Pipelines.inference().without("cse").run(graph)
  * }</pre>
  *
- * Order: constant folding first (it turns constant subtrees into fills that the rewrite rules
+ * The inference pipeline starts with {@code fold-linear} (batch norm into the convolution before
+ * it, a 1x1 convolution into the one before it; see {@link FoldLinear}): it only applies to
+ * inference graphs, whose batch norm uses running statistics and whose intermediate values
+ * are read once. Then, in every pipeline: constant folding first (it turns constant subtrees into fills that the rewrite rules
  * recognise, e.g. {@code x * (2 - 1)}), then algebraic simplification, then CSE (simplified
  * nodes expose more duplicates), then dead-code elimination of what the others left unread.
  * Fusion and the memory plan are analyses of the result ({@link FusionPlan}, {@link MemoryPlan}),
@@ -32,9 +38,12 @@ public final class Pipelines {
                 new DeadCodeElimination());
     }
 
-    /** Passes for an inference graph. */
+    /** Passes for an inference graph: fold-linear, then the standard passes. */
     public static Pipeline inference() {
-        return new Pipeline(standardPasses());
+        List<Pass> passes = new ArrayList<>();
+        passes.add(new FoldLinear());
+        passes.addAll(standardPasses());
+        return new Pipeline(passes);
     }
 
     /** Forward graph with a {@code loss} output → optimized training step. */

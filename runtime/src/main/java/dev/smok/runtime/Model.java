@@ -42,7 +42,7 @@ public final class Model implements AutoCloseable {
     Model(Network network, Options options) {
         this.network = network;
         this.options = options;
-        this.backend = Backends.byName(options.backend);
+        this.backend = Backends.byName(options.backend, options.fusion);
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
         this.pending.putAll(network.initialStates()); // batch-norm running statistics start at 0 and 1
@@ -73,7 +73,8 @@ public final class Model implements AutoCloseable {
     public Pipeline inferencePipeline() { return without(Pipelines.inference()); }
 
     private Pipeline without(Pipeline p) {
-        List<String> known = Pipelines.training(options.optimizer, false).names();
+        List<String> known = new java.util.ArrayList<>(Pipelines.inference().names());
+        for (String name : Pipelines.training(options.optimizer, false).names()) if (!known.contains(name)) known.add(name);
         for (String name : options.disabledPasses) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("no pass named '" + name + "' to turn off (passes: " + String.join(", ", known) + ")");
@@ -107,7 +108,7 @@ public final class Model implements AutoCloseable {
             if (dump != null) write(dump.resolve(String.format("%02d-%s.ir", index[0], name)), IrPrinter.print(after));
         });
         if (dump != null) {
-            FusionPlan fusion = FusionPlan.of(opt);
+            FusionPlan fusion = options.fusion ? FusionPlan.of(opt) : FusionPlan.unfused(opt);
             write(dump.resolve("kernels.txt"), fusion.toString());
             write(dump.resolve("memory.txt"), MemoryPlan.of(opt, fusion).toString());
         }

@@ -21,6 +21,7 @@ public final class Options {
     Path dumpDir;
     final Set<String> disabledPasses = new LinkedHashSet<>();
     boolean exposeGradients;
+    boolean fusion = true;
 
     /** Samples per training step and per inference call; each batch size compiles its own executable. */
     public Options batch(int b) {
@@ -44,7 +45,14 @@ public final class Options {
     /** Also output each parameter's gradient ({@code grad/NAME}) from the training step. */
     public Options exposeGradients(boolean on) { exposeGradients = on; return this; }
 
+    /**
+     * Kernel fusion on the cpu backend (default on): off, every node runs as its own kernel, the
+     * baseline that fusion is measured against ({@code --no-fusion}). Graph passes are unaffected.
+     */
+    public Options fusion(boolean on) { fusion = on; return this; }
+
     public int batch() { return batch; }
+    public boolean fusion() { return fusion; }
     public String backend() { return backend; }
     public OptimizerSpec optimizer() { return optimizer; }
     public long seed() { return seed; }

@@ -48,6 +48,11 @@ class CpuCnnTrainingTest {
     }
 
     static void sameAsInterpreter(Graph g, Map<String, float[]> in, double tol, int threads) {
+        sameAsInterpreter(g, in, tol, threads, true);
+    }
+
+    /** {@code g} on the CPU backend, with or without kernel fusion, equals the interpreter within {@code tol}. */
+    static void sameAsInterpreter(Graph g, Map<String, float[]> in, double tol, int threads, boolean fuse) {
         Map<String, double[]> din = new HashMap<>();
         in.forEach((k, v) -> {
             double[] d = new double[v.length];
@@ -55,7 +60,7 @@ class CpuCnnTrainingTest {
             din.put(k, d);
         });
         Interpreter.Result ref = Interpreter.run(g, din);
-        try (CpuExecutable ex = new CpuBackend(threads).compile(g, null)) {
+        try (CpuExecutable ex = new CpuBackend(threads, fuse).compile(g, null)) {
             in.forEach((k, v) -> ex.buffer(k).copyFrom(v, 0));
             ex.run();
             ref.outputs().forEach((k, v) -> compare(g.name() + " output " + k, v, ex.buffer(k).toArray(), tol));

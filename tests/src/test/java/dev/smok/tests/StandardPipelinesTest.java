@@ -104,17 +104,18 @@ class StandardPipelinesTest {
 
     @Test void pipelinesPrintAndEdit() {
         assertEquals("autodiff -> fold-constants -> simplify -> cse -> dce", Pipelines.training(OptimizerSpec.sgd(0.1f)).toString());
-        assertEquals("fold-constants -> dce", Pipelines.inference().without("cse", "simplify").toString());
+        assertEquals("fold-linear -> fold-constants -> dce", Pipelines.inference().without("cse", "simplify").toString());
         String d = Pipelines.inference().describe();
-        assertEquals(4, d.lines().count(), d);
-        assertTrue(d.startsWith("fold-constants   evaluate nodes whose inputs are all constants\n"), d);
+        assertEquals(5, d.lines().count(), d);
+        assertTrue(d.startsWith("fold-linear      fold batch norm into the conv before it"), d);
+        assertTrue(d.contains("\nfold-constants   evaluate nodes whose inputs are all constants\n"), d);
     }
 
     @Test void modelOptionsTurnPassesOff() {
         var opts = new dev.smok.runtime.Options().backend("interpreter").disablePasses(List.of("cse", "simplify"));
         try (var m = dev.smok.runtime.Smok.compile(Perceptrons.logistic(), opts)) {
             assertEquals(List.of("autodiff", "fold-constants", "dce"), m.trainingPipeline().names());
-            assertEquals(List.of("fold-constants", "dce"), m.inferencePipeline().names());
+            assertEquals(List.of("fold-linear", "fold-constants", "dce"), m.inferencePipeline().names());
         }
         var bad = new dev.smok.runtime.Options().backend("interpreter").disablePasses(List.of("fusion"));
         try (var m = dev.smok.runtime.Smok.compile(Perceptrons.logistic(), bad)) {
@@ -142,7 +143,7 @@ class StandardPipelinesTest {
         }
         r = DataAndCliTest.cli("compile", "mlp", "--passes=-cse,-simplify");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("(inference, batch 64): fold-constants -> dce"), r.out());
+        assertTrue(r.out().contains("(inference, batch 64): fold-linear -> fold-constants -> dce"), r.out());
         r = DataAndCliTest.cli("compile", "mlp", "--passes=-cs");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no pass named 'cs'"), r.err());

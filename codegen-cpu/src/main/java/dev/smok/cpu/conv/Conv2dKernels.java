@@ -57,9 +57,10 @@ public final class Conv2dKernels {
     // ---- forward -------------------------------------------------------------------------------
 
     /**
-     * y = conv2d(x, weight) + bias. {@code bias} may be null (no bias). Writes y completely.
+     * y = epilogue(conv2d(x, weight)): the epilogue (bias, per-channel affine, ReLU; null for
+     * none) is applied in registers before each store. Writes y completely.
      */
-    public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, float[] bias, int biasOff,
+    public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
         int blocks = (g.og() + OB - 1) / OB, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
@@ -87,15 +88,15 @@ public final class Conv2dKernels {
             }
             int ocFirst = grp * g.og() + block * OB, ocCount = Math.min(OB, g.og() - block * OB);
             DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
-                    direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), bias, biasOff,
+                    direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), epilogue,
                     y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg());
         }
     }
 
     /** {@link #forward} on {@code threads} slices run by {@code pool}. */
-    public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, float[] bias, int biasOff,
+    public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, ParallelFor pool, int threads) {
-        pool.run(threads, t -> forward(g, x, xOff, weight, wOff, bias, biasOff, y, yOff, scratch, scratchOff, t, threads));
+        pool.run(threads, t -> forward(g, x, xOff, weight, wOff, epilogue, y, yOff, scratch, scratchOff, t, threads));
     }
 
     // ---- input gradient ------------------------------------------------------------------------
@@ -122,7 +123,7 @@ public final class Conv2dKernels {
             }
             int cFirst = grp * g.cg() + block * OB, cCount = Math.min(OB, g.cg() - block * OB);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
-                    g.dilationH(), g.dilationW(), null, 0, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
+                    g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
                     cFirst, cCount, grp * g.og());
         }
     }

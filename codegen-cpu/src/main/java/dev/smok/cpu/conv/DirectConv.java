@@ -47,7 +47,7 @@ final class DirectConv {
      */
     static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe,
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
-                         float[] bias, int biasOff, float[] out, int outOff, int ho, int wo,
+                         ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
                          int ocFirst, int ocCount, int inFirst) {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
@@ -61,11 +61,11 @@ final class DirectConv {
                     int left = wo - ow0;
                     if (sw == 1 && (left >= WV * L || (overrunSafe && left > (WV - 1) * L))) {
                         tileWide(in, xRow + ow0, taps, w, wOff + oc * cg * kh * kw, cg * kh * kw,
-                                bias, biasOff + oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, left);
+                                ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, left);
                     } else {
                         for (int v = ow0; v < Math.min(wo, ow0 + WV * L); v += L) {
                             tile4x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
-                                    bias, biasOff + oc, out, outOff + (oc * ho + oh) * wo + v, ho * wo, Math.min(L, wo - v));
+                                    ep, oc, out, outOff + (oc * ho + oh) * wo + v, ho * wo, Math.min(L, wo - v));
                         }
                     }
                 }
@@ -76,7 +76,7 @@ final class DirectConv {
                 int xRow = base + oh * sh * rowStride;
                 for (int v = 0; v < wo; v += L) {
                     tile1x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
-                            bias, biasOff + oc, out, outOff + (oc * ho + oh) * wo + v, Math.min(L, wo - v));
+                            ep, oc, out, outOff + (oc * ho + oh) * wo + v, Math.min(L, wo - v));
                 }
             }
         }
@@ -129,8 +129,9 @@ final class DirectConv {
         return idx;
     }
 
-    private static FloatVector start(float[] bias, int at) {
-        return bias == null ? FloatVector.zero(S) : FloatVector.broadcast(S, bias[at]);
+    /** The accumulators of output channel {@code oc}, to be stored at out[at ..] ({@code n} lanes), with the epilogue (if any) applied. */
+    private static FloatVector finish(FloatVector acc, ConvEpilogue ep, int oc, float[] out, int at, int n) {
+        return ep == null ? acc : ep.apply(acc, oc, out, at, n);
     }
 
     /**
@@ -138,11 +139,8 @@ final class DirectConv {
      * than one vector; the second vector's store is masked when fewer than two).
      */
     private static void tileWide(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
-                                 float[] bias, int b0, float[] out, int o0, int outPlane, int left) {
-        FloatVector a00 = start(bias, b0), a01 = a00;
-        FloatVector a10 = start(bias, b0 + 1), a11 = a10;
-        FloatVector a20 = start(bias, b0 + 2), a21 = a20;
-        FloatVector a30 = start(bias, b0 + 3), a31 = a30;
+                                 ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride;
         for (int t = 0; t < wStride; t++) {
             int xo = x0 + taps[t];
@@ -157,13 +155,15 @@ final class DirectConv {
             b = FloatVector.broadcast(S, w[w3 + t]);
             a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
         }
-        storeWide(a00, a01, out, o0, left);
-        storeWide(a10, a11, out, o0 + outPlane, left);
-        storeWide(a20, a21, out, o0 + 2 * outPlane, left);
-        storeWide(a30, a31, out, o0 + 3 * outPlane, left);
+        storeWide(a00, a01, ep, oc, out, o0, left);
+        storeWide(a10, a11, ep, oc + 1, out, o0 + outPlane, left);
+        storeWide(a20, a21, ep, oc + 2, out, o0 + 2 * outPlane, left);
+        storeWide(a30, a31, ep, oc + 3, out, o0 + 3 * outPlane, left);
     }
 
-    private static void storeWide(FloatVector v0, FloatVector v1, float[] out, int o, int left) {
+    private static void storeWide(FloatVector v0, FloatVector v1, ConvEpilogue ep, int oc, float[] out, int o, int left) {
+        v0 = finish(v0, ep, oc, out, o, L);
+        v1 = finish(v1, ep, oc, out, o + L, left - L);
         v0.intoArray(out, o);
         if (left >= WV * L) v1.intoArray(out, o + L);
         else v1.intoArray(out, o + L, S.indexInRange(0, left - L));
@@ -187,8 +187,8 @@ final class DirectConv {
 
     /** 4 channels × 1 vector of {@code n} valid columns, any stride. */
     private static void tile4x1(float[] in, int x0, int plane, int rowStride, float[] w, int w0, int cg, int kh, int kw,
-                                int dh, int dw, int sw, int[] gather, float[] bias, int b0, float[] out, int o0, int outPlane, int n) {
-        FloatVector a0 = start(bias, b0), a1 = start(bias, b0 + 1), a2 = start(bias, b0 + 2), a3 = start(bias, b0 + 3);
+                                int dh, int dw, int sw, int[] gather, ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int kk = kh * kw, wStride = cg * kk;
         for (int ci = 0; ci < cg; ci++) {
             for (int i = 0; i < kh; i++) {
@@ -204,16 +204,16 @@ final class DirectConv {
                 }
             }
         }
-        store(a0, out, o0, n);
-        store(a1, out, o0 + outPlane, n);
-        store(a2, out, o0 + 2 * outPlane, n);
-        store(a3, out, o0 + 3 * outPlane, n);
+        store(finish(a0, ep, oc, out, o0, n), out, o0, n);
+        store(finish(a1, ep, oc + 1, out, o0 + outPlane, n), out, o0 + outPlane, n);
+        store(finish(a2, ep, oc + 2, out, o0 + 2 * outPlane, n), out, o0 + 2 * outPlane, n);
+        store(finish(a3, ep, oc + 3, out, o0 + 3 * outPlane, n), out, o0 + 3 * outPlane, n);
     }
 
     /** 1 channel × 1 vector: the output-channel tail. */
     private static void tile1x1(float[] in, int x0, int plane, int rowStride, float[] w, int w0, int cg, int kh, int kw,
-                                int dh, int dw, int sw, int[] gather, float[] bias, int b0, float[] out, int o0, int n) {
-        FloatVector a = start(bias, b0);
+                                int dh, int dw, int sw, int[] gather, ConvEpilogue ep, int oc, float[] out, int o0, int n) {
+        FloatVector a = FloatVector.zero(S);
         int kk = kh * kw;
         for (int ci = 0; ci < cg; ci++) {
             for (int i = 0; i < kh; i++) {
@@ -222,7 +222,7 @@ final class DirectConv {
                 for (int j = 0; j < kw; j++) a = load(in, xr + j * dw, sw, gather, n).fma(FloatVector.broadcast(S, w[wr + j]), a);
             }
         }
-        store(a, out, o0, n);
+        store(finish(a, ep, oc, out, o0, n), out, o0, n);
     }
 
     // ---- preparing inputs ------------------------------------------------------------------------

@@ -54,10 +54,44 @@ class Conv2dKernelsTest {
             for (int threads : new int[] {1, 3}) {
                 float[] y = new float[g.outputSize() + 2 * OFF];
                 float[] scratch = new float[OFF + threads * Conv2dKernels.scratchPerThread(g)];
-                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, null, 0, y, OFF, scratch, OFF, ParallelFor.SERIAL, threads);
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, null, y, OFF, scratch, OFF, ParallelFor.SERIAL, threads);
                 Oracle.assertClose(g + " forward", expect, y, OFF, tol(g));
-                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, atOffset(bias), OFF, y, OFF, scratch, OFF, ParallelFor.SERIAL, threads);
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, ConvEpilogue.bias(bias), y, OFF, scratch, OFF, ParallelFor.SERIAL, threads);
                 Oracle.assertClose(g + " forward+bias", withBias, y, OFF, tol(g));
+            }
+        }
+    }
+
+    /** Scale, shift and ReLU applied in registers equal them applied to the interpreter's convolution. */
+    @Test void forwardWithAffineReluEpilogue() {
+        for (ConvGeometry g : CASES) {
+            float[] x = Oracle.random(g.inputSize(), 11), w = Oracle.random(g.weightSize(), 12);
+            float[] scale = Oracle.random(g.o(), 13), shift = Oracle.random(g.o(), 14);
+            float[] conv = Oracle.run(Op.CONV2D, Oracle.convAttrs(g), new Shape[] {xShape(g), wShape(g)}, x, w);
+            int plane = g.outH() * g.outW();
+            float[] expect = new float[conv.length], expectNoRelu = new float[conv.length];
+            for (int i = 0; i < conv.length; i++) {
+                int oc = i / plane % g.o();
+                expectNoRelu[i] = (float) ((double) conv[i] * scale[oc] + shift[oc]);
+                expect[i] = Math.max(expectNoRelu[i], 0f);
+            }
+            for (int threads : new int[] {1, 2}) {
+                float[] y = new float[g.outputSize() + 2 * OFF];
+                float[] scratch = new float[threads * Conv2dKernels.scratchPerThread(g)];
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, new ConvEpilogue(scale, shift, true), y, OFF,
+                        scratch, 0, ParallelFor.SERIAL, threads);
+                Oracle.assertClose(g + " forward+affine+relu", expect, y, OFF, tol(g));
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF, new ConvEpilogue(scale, shift, false), y, OFF,
+                        scratch, 0, ParallelFor.SERIAL, threads);
+                Oracle.assertClose(g + " forward+affine", expectNoRelu, y, OFF, tol(g));
+                // a residual of y's shape stored after y in the same array
+                float[] res = Oracle.random(g.outputSize(), 15), yr = new float[OFF + 2 * g.outputSize()];
+                System.arraycopy(res, 0, yr, OFF + g.outputSize(), res.length);
+                Conv2dKernels.forward(g, atOffset(x), OFF, atOffset(w), OFF,
+                        new ConvEpilogue(scale, shift, true, g.outputSize(), true), yr, OFF, scratch, 0, ParallelFor.SERIAL, threads);
+                float[] expectRes = new float[conv.length];
+                for (int i = 0; i < conv.length; i++) expectRes[i] = Math.max(expectNoRelu[i] + res[i], 0f);
+                Oracle.assertClose(g + " forward+affine+residual+relu", expectRes, yr, OFF, tol(g));
             }
         }
     }
@@ -103,7 +137,7 @@ class Conv2dKernelsTest {
         float[] x = Oracle.random(g.inputSize(), 8), w = Oracle.random(g.weightSize(), 9);
         float[] serial = new float[g.outputSize()], parallel = new float[g.outputSize()];
         float[] scratch = new float[2 * Conv2dKernels.scratchPerThread(g)];
-        Conv2dKernels.forward(g, x, 0, w, 0, null, 0, serial, 0, scratch, 0, ParallelFor.SERIAL, 1);
+        Conv2dKernels.forward(g, x, 0, w, 0, null, serial, 0, scratch, 0, ParallelFor.SERIAL, 1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             ParallelFor pf = (tasks, body) -> {
@@ -113,7 +147,7 @@ class Conv2dKernelsTest {
                     try { f.get(); } catch (Exception e) { throw new RuntimeException(e); }
                 }
             };
-            Conv2dKernels.forward(g, x, 0, w, 0, null, 0, parallel, 0, scratch, 0, pf, 2);
+            Conv2dKernels.forward(g, x, 0, w, 0, null, parallel, 0, scratch, 0, pf, 2);
         } finally {
             pool.shutdown();
         }

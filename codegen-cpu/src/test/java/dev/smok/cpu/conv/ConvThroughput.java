@@ -33,7 +33,7 @@ public final class ConvThroughput {
             }
         };
         System.out.printf("%s, %d threads, %d-lane vectors, %.2f GFLOP per pass%n", g, threads, DirectConv.L, 2e-9 * g.macs());
-        measure("forward", g, seconds, () -> Conv2dKernels.forward(g, x, 0, w, 0, b, 0, y, 0, scratch, 0, pf, threads));
+        measure("forward", g, seconds, () -> Conv2dKernels.forward(g, x, 0, w, 0, ConvEpilogue.bias(b), y, 0, scratch, 0, pf, threads));
         measure("input grad", g, seconds, () -> Conv2dKernels.inputGrad(g, y, 0, w, 0, dx, 0, scratch, 0, pf, threads));
         measure("weight grad", g, seconds, () -> Conv2dKernels.weightGrad(g, x, 0, y, 0, dw, 0, scratch, 0, pf, threads));
         pool.shutdown();

@@ -37,11 +37,11 @@ final class PassTesting {
         compare(ra.updates(), rb.updates(), rtol);
     }
 
-    /** Adam's step counter must be >= 0 so that step + 1 >= 1. */
+    /** Adam's step counter must be >= 0 so that step + 1 >= 1; second moments and running variances are >= 0. */
     private static void positiveStep(Map<String, double[]> inputs) {
         double[] step = inputs.get("@step");
         if (step != null) step[0] = 3;
-        inputs.replaceAll((k, v) -> k.endsWith("@v") ? java.util.Arrays.stream(v).map(Math::abs).toArray() : v);
+        inputs.replaceAll((k, v) -> k.endsWith("@v") || k.endsWith("running_var") ? java.util.Arrays.stream(v).map(Math::abs).toArray() : v);
     }
 
     private static void compare(Map<String, double[]> expected, Map<String, double[]> actual, double rtol) {

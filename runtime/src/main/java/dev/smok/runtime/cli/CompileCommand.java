@@ -51,6 +51,9 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--dump", description = "Write the IR after each pass, the kernel list and the memory plan to this folder.")
     Path dump;
 
+    @Option(names = "--no-fusion", description = "Plan every node as its own kernel (what --no-fusion runs).")
+    boolean noFusion;
+
     @Option(names = "--memory", description = "Also print every buffer's live range and arena offset.")
     boolean memory;
 
@@ -75,7 +78,7 @@ final class CompileCommand implements Callable<Integer> {
         Graph result = pipeline.run(g, (name, after) -> { names.add(name); graphs.add(after); });
         for (int i = 0; i < graphs.size(); i++) {
             Graph gi = graphs.get(i);
-            FusionPlan f = FusionPlan.of(gi);
+            FusionPlan f = noFusion ? FusionPlan.unfused(gi) : FusionPlan.of(gi);
             MemoryPlan mp = MemoryPlan.of(gi, f);
             System.out.printf("%-16s %6d %8d %,14d%n", names.get(i), gi.nodes().size(), f.size(), mp.arenaBytes());
             if (dump != null) write(dump.resolve(dir).resolve(String.format("%02d-%s.ir", i, names.get(i))), IrPrinter.print(gi));
@@ -86,7 +89,7 @@ final class CompileCommand implements Callable<Integer> {
                         .map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
             }
         }
-        FusionPlan fusion = FusionPlan.of(result);
+        FusionPlan fusion = noFusion ? FusionPlan.unfused(result) : FusionPlan.of(result);
         MemoryPlan plan = MemoryPlan.of(result, fusion);
         System.out.printf("%nkernels (%d, %d ops fused into a producer or chain):%n", fusion.size(), fusion.fusedNodes());
         System.out.print(fusion);

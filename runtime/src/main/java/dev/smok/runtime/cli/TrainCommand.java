@@ -61,6 +61,9 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--passes", split = ",", description = "Passes to turn off, e.g. --passes=-dce (names with a leading '-').")
     List<String> passes = new ArrayList<>();
 
+    @Option(names = "--no-fusion", description = "Run every node as its own kernel (cpu backend), to measure what fusion gains.")
+    boolean noFusion;
+
     @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
     Integer limit;
 
@@ -87,7 +90,7 @@ class TrainCommand implements Callable<Integer> {
         Network net = network(split).seed(seed);
         float rate = lr != null ? lr : optimizer.equals("adam") ? ModelZoo.adamLearningRate(model) : 0.05f;
         Options opts = new Options().batch(batch).backend(backend).seed(seed).optimizer(OptimizerSpec.named(optimizer, rate))
-                .dump(dump).disablePasses(disabled());
+                .dump(dump).disablePasses(disabled()).fusion(!noFusion);
         var trainSet = limit != null ? split.train().head(limit) : split.train();
         String b = banner();
         if (b != null) System.out.println(b);
