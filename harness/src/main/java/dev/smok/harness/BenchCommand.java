@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 "Every system's outputs are checked against a reference before anything is timed."})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", defaultValue = "all",
-            description = "all, sgemm, mlp, lenet5, quick, or one workload id such as mlp-infer-b256 (default: ${DEFAULT-VALUE}).")
+            description = "all, sgemm, conv, mlp, lenet5, zoo, quick, or one workload id such as mlp-infer-b256 or resnet50-infer-b1 (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--peers", description = "Also run the peers (PyTorch via DJL, ONNX Runtime, DL4J); ./smok builds them with -Ppeers.")

@@ -110,8 +110,8 @@ class OnnxExportTest {
         assertArrayEquals(new long[] {2, 2, 2, 2}, conv1.attributes().get("pads"));
         assertArrayEquals(new long[] {5, 5}, conv1.attributes().get("kernel_shape"));
         assertArrayEquals(new long[] {2, 2}, m.nodes().get(2).attributes().get("strides"));
-        assertArrayEquals(new long[] {16, 6, 5, 5}, m.initializers().get("conv2.weight").dims());
-        assertEquals(16 * 6 * 25, m.initializers().get("conv2.weight").values().length);
+        assertArrayEquals(new long[] {16, 6, 5, 5}, m.initializers().get("conv2d2.weight").dims());
+        assertEquals(16 * 6 * 25, m.initializers().get("conv2d2.weight").values().length);
         assertEquals(61_706, spec.parameterShapes().values().stream().mapToInt(d -> { int n = 1; for (int x : d) n *= x; return n; }).sum());
     }
 
