@@ -7,6 +7,7 @@ package dev.smok.harness;
 
 import dev.smok.harness.report.BarChart;
 import dev.smok.harness.report.BenchReport;
+import dev.smok.harness.report.Goals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,8 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("Smok bench '" + suite + "', " + date + ", " + r.machine());
         System.out.println();
         System.out.print(table);
+        String goals = Goals.markdown(r);
+        if (!goals.isEmpty()) System.out.print("\nGoals (issues #7 and #8), as ratios within this run:\n\n" + goals);
         if (markdown != null) {
-            StringBuilder md = new StringBuilder("Smok bench '" + suite + "', " + date + ", " + r.machine() + ".\n\n" + table + "\nSystems:\n\n");
+            StringBuilder md = new StringBuilder("Smok bench '" + suite + "', " + date + ", " + r.machine() + ".\n\n" + table
+                    + (goals.isEmpty() ? "" : "\n" + goals) + "\nSystems:\n\n");
             described.forEach((name, d) -> md.append("- `").append(name).append("`: ").append(d).append('\n'));
             write(markdown, md.toString());
         }

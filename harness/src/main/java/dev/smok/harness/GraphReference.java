@@ -146,7 +146,8 @@ public final class GraphReference {
                                 int iy = oy * st[0] + ky * dil[0] - pad[0];
                                 if (iy < 0 || iy >= h) continue;
                                 int row = xPlane + iy * wd + offX, yRow = yBase + oy * wo;
-                                for (int ox = lo; ox < hi; ox++) y[yRow + ox] += wv * x[row + ox * st[1]];
+                                if (st[1] == 1) for (int ox = lo; ox < hi; ox++) y[yRow + ox] += wv * x[row + ox]; // contiguous: vectorized
+                                else for (int ox = lo; ox < hi; ox++) y[yRow + ox] += wv * x[row + ox * st[1]];
                             }
                         }
                     }
