@@ -48,13 +48,19 @@ final class DjlGraph {
             constants.put(in.value(), mgr.create(v, shape(in.shape().dims())));
         }
         this.x = input;
+        String why = unsupported(g);
+        if (why != null) throw new IllegalArgumentException(why);
+    }
+
+    /** Null when every op of {@code g} has a mapping here, else which one lacks it. */
+    static String unsupported(Graph g) {
         for (Node n : g.nodes()) {
             switch (n.op()) {
                 case CONV2D, BATCH_NORM, RELU, IDENTITY, ADD, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL, CONCAT, RESHAPE, MATMUL, BIAS_ADD, SOFTMAX -> { }
-                default -> throw new IllegalArgumentException("PyTorch via DJL: no mapping for " + n.op().name().toLowerCase()
-                        + " (DJL's API has no such functional op)");
+                default -> { return "n/a: no " + n.op().name().toLowerCase() + " in DJL's functional API"; }
             }
         }
+        return null;
     }
 
     /** The graph's output {@code y} for {@code input}; temporaries belong to the caller's scope. */

@@ -61,7 +61,7 @@ public final class DjlSystem implements BenchSystem {
     @Override public String unsupported(Workload w, WorkloadData d) {
         try {
             engine();
-            return null;
+            return d.graph() == null ? null : DjlGraph.unsupported(d.graph());
         } catch (RuntimeException | LinkageError e) {
             return "not available: " + e.getMessage();
         }
