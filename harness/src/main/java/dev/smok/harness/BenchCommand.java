@@ -7,6 +7,7 @@ package dev.smok.harness;
 
 import dev.smok.harness.report.BarChart;
 import dev.smok.harness.report.BenchReport;
+import dev.smok.harness.report.Goals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "Every system's outputs are checked against a reference before anything is timed."})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", defaultValue = "all",
-            description = "all, sgemm, mlp, lenet5, quick, or one workload id such as mlp-infer-b256 (default: ${DEFAULT-VALUE}).")
+            description = "all, sgemm, conv, mlp, lenet5, zoo, quick, or one workload id such as mlp-infer-b256 or resnet50-infer-b1 (default: ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--peers", description = "Also run the peers (PyTorch via DJL, ONNX Runtime, DL4J); ./smok builds them with -Ppeers.")
@@ -90,8 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("Smok bench '" + suite + "', " + date + ", " + r.machine());
         System.out.println();
         System.out.print(table);
+        String goals = Goals.markdown(r);
+        if (!goals.isEmpty()) System.out.print("\nGoals (issues #7 and #8), as ratios within this run:\n\n" + goals);
         if (markdown != null) {
-            StringBuilder md = new StringBuilder("Smok bench '" + suite + "', " + date + ", " + r.machine() + ".\n\n" + table + "\nSystems:\n\n");
+            StringBuilder md = new StringBuilder("Smok bench '" + suite + "', " + date + ", " + r.machine() + ".\n\n" + table
+                    + (goals.isEmpty() ? "" : "\n" + goals) + "\nSystems:\n\n");
             described.forEach((name, d) -> md.append("- `").append(name).append("`: ").append(d).append('\n'));
             write(markdown, md.toString());
         }

@@ -28,7 +28,7 @@ public final class BenchRunner {
     /** Relative tolerance of the agreement check for each kind of workload (see {@link Outputs#compare}). */
     public static double tolerance(Workload.Kind kind) {
         return switch (kind) {
-            case SGEMM, INFER -> 1e-3;
+            case SGEMM, CONV, INFER -> 1e-3;
             case TRAIN -> 5e-3;
         };
     }
@@ -126,14 +126,15 @@ public final class BenchRunner {
     }
 
     /**
-     * The oracle: sgemm and inference are checked against the harness's double-precision
-     * {@link References}; a training step against Smok's interpreter when it ran, else against the
+     * The oracle: sgemm, conv and inference are checked against the harness's double-precision
+     * {@link References} (a zoo network by {@link GraphReference}); a training step against Smok's interpreter when it ran, else against the
      * first system that produced outputs (then the peers cross-check each other).
      */
     static Outputs reference(Workload w, WorkloadData data, Map<BenchSystem, Outputs> outputs) {
         return switch (w.kind()) {
             case SGEMM -> References.sgemm(data);
-            case INFER -> References.forward(data.spec(), data.weights, data.x, w.batch());
+            case CONV -> References.conv(data);
+            case INFER -> data.graph() != null ? References.graph(data) : References.forward(data.spec(), data.weights, data.x, w.batch());
             case TRAIN -> {
                 for (var e : outputs.entrySet()) if (e.getKey().name().equals("smok-interpreter")) yield e.getValue();
                 yield outputs.isEmpty() ? new Outputs() : outputs.values().iterator().next();

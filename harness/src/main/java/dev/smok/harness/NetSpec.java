@@ -41,15 +41,19 @@ public record NetSpec(String name, int[] inputShape, List<Layer> layers) {
 
     /**
      * LeNet-5 for 1×28×28: conv 5×5 (pad 2) 6 → relu → max-pool 2 → conv 5×5 16 → relu →
-     * max-pool 2 → flatten 400 → 120 → relu → 84 → relu → 10 → softmax.
+     * max-pool 2 → flatten 400 → 120 → relu → 84 → relu → 10 → softmax. Layer names are those
+     * Smok's {@code Cnns.lenet5()} gets by default (conv2d1, conv2d2, dense1..3).
      */
     public static NetSpec lenet5() {
         return new NetSpec("lenet5", new int[] {1, 28, 28}, List.of(
-                new Conv("conv1", 1, 6, 5, 2), new Relu(), new MaxPool(2),
-                new Conv("conv2", 6, 16, 5, 0), new Relu(), new MaxPool(2), new Flatten(),
-                new Dense("fc1", 400, 120), new Relu(), new Dense("fc2", 120, 84), new Relu(),
-                new Dense("fc3", 84, 10), new Softmax()));
+                new Conv("conv2d1", 1, 6, 5, 2), new Relu(), new MaxPool(2),
+                new Conv("conv2d2", 6, 16, 5, 0), new Relu(), new MaxPool(2), new Flatten(),
+                new Dense("dense1", 400, 120), new Relu(), new Dense("dense2", 120, 84), new Relu(),
+                new Dense("dense3", 84, 10), new Softmax()));
     }
+
+    /** Names of the built-in specs. */
+    public static java.util.Set<String> names() { return java.util.Set.of("mlp", "lenet5"); }
 
     /** The built-in spec by name ({@code mlp}, {@code lenet5}). */
     public static NetSpec named(String name) {

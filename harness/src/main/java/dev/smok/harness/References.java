@@ -1,7 +1,8 @@
 /*
  * References: the harness's own double-precision answers, against which every system is
- * checked: sampled entries of a matrix product, and a plain forward pass over a NetSpec.
- * Written for obviousness, not speed.
+ * checked: sampled entries of a matrix product and of a convolution, and a plain forward pass
+ * over a NetSpec. Written for obviousness, not speed. Zoo networks, which have no NetSpec, are
+ * checked against GraphReference's forward pass over their inference graph.
  */
 package dev.smok.harness;
 
@@ -31,6 +32,41 @@ public final class References {
             v[s] = (float) acc;
         }
         return new Outputs().sampled("c", idx, v);
+    }
+
+    /**
+     * {@code "y"} [batch, filters, size, size] of the 3×3 convolution (stride 1, padding 1) at
+     * {@link #SGEMM_SAMPLES} seeded positions (always including both corners).
+     */
+    public static Outputs conv(WorkloadData d) {
+        Workload w = d.workload;
+        int c = w.channels(), s = w.size(), f = w.filters();
+        int total = w.batch() * f * s * s;
+        SplittableRandom r = new SplittableRandom(7);
+        int[] idx = new int[SGEMM_SAMPLES];
+        float[] v = new float[SGEMM_SAMPLES];
+        for (int i = 0; i < SGEMM_SAMPLES; i++) {
+            int flat = i == 0 ? 0 : i == 1 ? total - 1 : r.nextInt(total);
+            int n = flat / (f * s * s), o = flat / (s * s) % f, y = flat / s % s, x = flat % s;
+            double acc = 0;
+            for (int ch = 0; ch < c; ch++) {
+                for (int u = 0; u < 3; u++) {
+                    for (int t = 0; t < 3; t++) {
+                        int iy = y + u - 1, ix = x + t - 1;
+                        if (iy < 0 || iy >= s || ix < 0 || ix >= s) continue;
+                        acc += (double) d.a[((n * c + ch) * s + iy) * s + ix] * d.b[((o * c + ch) * 3 + u) * 3 + t];
+                    }
+                }
+            }
+            idx[i] = flat;
+            v[i] = (float) acc;
+        }
+        return new Outputs().sampled("y", idx, v);
+    }
+
+    /** {@code "y"} of a network that only Smok describes (the zoo): {@link GraphReference} on its inference graph. */
+    public static Outputs graph(WorkloadData d) {
+        return new Outputs().put("y", d.graphReference() != null ? d.graphReference() : GraphReference.run(d.graph(), d.x, d.weights));
     }
 
     /** {@code "y"}: the softmax outputs of {@code spec} with {@code weights} for {@code batch} samples of {@code x}. */

@@ -5,8 +5,13 @@
  */
 package dev.smok.harness;
 
+import dev.smok.ir.Attrs;
 import dev.smok.ir.Executable;
+import dev.smok.ir.Graph;
 import dev.smok.ir.GraphBuilder;
+import dev.smok.ir.Input;
+import dev.smok.ir.Op;
+import dev.smok.ir.Role;
 import dev.smok.ir.Shape;
 import dev.smok.ir.Tensor;
 import dev.smok.optimizer.OptimizerSpec;
@@ -55,33 +60,16 @@ public final class SmokSystem implements BenchSystem {
         String why = backendUnavailable();
         if (why != null) return "not available: " + why;
         if (backend.equals("interpreter") && !w.smallEnoughForInterpreter()) return "skipped: too slow for the interpreter";
-        if (w.kind() != Workload.Kind.SGEMM && data.smokNetwork() == null) return "not available: " + data.smokUnavailable();
+        if (!w.isKernel() && data.smokNetwork() == null) return "not available: " + data.smokUnavailable();
         return null;
     }
 
     @Override public Session open(WorkloadData d) {
         Workload w = d.workload;
-        if (w.kind() == Workload.Kind.SGEMM) {
-            GraphBuilder g = new GraphBuilder("sgemm");
-            var a = g.input("a", Shape.of(w.m(), w.k()));
-            var b = g.input("b", Shape.of(w.k(), w.n()));
-            g.output("c", g.matmul(a, b));
-            Executable exe = Backends.byName(backend).compile(g.build(), null);
-            exe.buffer("a").copyFrom(d.a, 0);
-            exe.buffer("b").copyFrom(d.b, 0);
-            return new Session() {
-                @Override public Outputs check() { exe.run(); return new Outputs().put("c", exe.buffer("c").toArray()); }
-                @Override public long timeWindow(int iterations) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < iterations; i++) exe.run();
-                    return System.nanoTime() - t0;
-                }
-                @Override public int threads() { return 0; }
-                @Override public void close() { exe.close(); }
-            };
-        }
+        if (w.isKernel()) return kernel(w, d);
         Model model = Smok.compile(d.smokNetwork(), new Options().backend(backend).batch(w.batch())
                 .optimizer(OptimizerSpec.sgd(WorkloadData.LEARNING_RATE)));
+        if (d.graph() != null) model.setParameters(tensors(d.graph(), d.weights)); // the zoo's random batch-norm values
         boolean train = w.kind() == Workload.Kind.TRAIN;
         return new Session() {
             @Override public Outputs check() {
@@ -107,5 +95,41 @@ public final class SmokSystem implements BenchSystem {
             @Override public int threads() { return 0; }
             @Override public void close() { model.close(); }
         };
+    }
+
+    /** Sgemm ({@code c = a·b}) or conv ({@code y = conv2d(x, w)}) as a one-op graph. */
+    private Session kernel(Workload w, WorkloadData d) {
+        GraphBuilder g = new GraphBuilder(w.id());
+        boolean sgemm = w.kind() == Workload.Kind.SGEMM;
+        String out = sgemm ? "c" : "y";
+        if (sgemm) {
+            g.output(out, g.matmul(g.input("a", Shape.of(w.m(), w.k())), g.input("b", Shape.of(w.k(), w.n()))));
+        } else {
+            var x = g.input("a", Shape.of(w.batch(), w.channels(), w.size(), w.size()));
+            var f = g.input("b", Shape.of(w.filters(), w.channels(), 3, 3));
+            g.output(out, g.op(Op.CONV2D, Attrs.of("stride", new int[] {1, 1}, "padding", new int[] {1, 1}), x, f));
+        }
+        Executable exe = Backends.byName(backend).compile(g.build(), null);
+        exe.buffer("a").copyFrom(d.a, 0);
+        exe.buffer("b").copyFrom(d.b, 0);
+        return new Session() {
+            @Override public Outputs check() { exe.run(); return new Outputs().put(out, exe.buffer(out).toArray()); }
+            @Override public long timeWindow(int iterations) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < iterations; i++) exe.run();
+                return System.nanoTime() - t0;
+            }
+            @Override public int threads() { return 0; }
+            @Override public void close() { exe.close(); }
+        };
+    }
+
+    /** {@code values} as tensors shaped like the graph's parameters and states. */
+    static Map<String, Tensor> tensors(Graph g, Map<String, float[]> values) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Input in : g.inputs()) {
+            if (in.role() != Role.INPUT) m.put(in.name(), new Tensor(in.shape(), values.get(in.name()).clone(), 0));
+        }
+        return m;
     }
 }

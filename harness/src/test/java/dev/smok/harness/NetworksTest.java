@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smok.frontend.Network;
+import dev.smok.frontend.models.Cnns;
 import dev.smok.frontend.models.Perceptrons;
 
 import java.io.ByteArrayOutputStream;
@@ -28,12 +29,12 @@ class NetworksTest {
         assertEquals(117_600 + 240_000 + 48_000 + 10_080 + 840, NetSpec.lenet5().macs());
     }
 
-    @Test void missingSmokModelIsAGracefulRowNotACrash() {
+    @Test void lenetSpecMatchesSmoksLenet5() {
+        assertNull(WorkloadData.mismatch(NetSpec.lenet5(), Cnns.lenet5()));
+        assertEquals(Cnns.lenet5().macs(), NetSpec.lenet5().macs());
         WorkloadData d = WorkloadData.generate(Workload.infer("lenet5", 1), 1);
-        if (d.smokNetwork() != null) return; // LeNet-5 has landed in Smok: nothing to check here
-        assertNotNull(d.smokUnavailable());
-        assertTrue(new SmokSystem("interpreter").unsupported(d.workload, d).startsWith("not available"));
-        assertEquals(NetSpec.lenet5().parameterShapes().keySet(), d.weights.keySet());
+        assertNotNull(d.smokNetwork(), d.smokUnavailable());
+        assertNull(new SmokSystem("interpreter").unsupported(d.workload, d));
     }
 
     @Test void smokInterpreterAgreesOnSgemmInferenceAndTraining() {

@@ -110,8 +110,8 @@ class OnnxExportTest {
         assertArrayEquals(new long[] {2, 2, 2, 2}, conv1.attributes().get("pads"));
         assertArrayEquals(new long[] {5, 5}, conv1.attributes().get("kernel_shape"));
         assertArrayEquals(new long[] {2, 2}, m.nodes().get(2).attributes().get("strides"));
-        assertArrayEquals(new long[] {16, 6, 5, 5}, m.initializers().get("conv2.weight").dims());
-        assertEquals(16 * 6 * 25, m.initializers().get("conv2.weight").values().length);
+        assertArrayEquals(new long[] {16, 6, 5, 5}, m.initializers().get("conv2d2.weight").dims());
+        assertEquals(16 * 6 * 25, m.initializers().get("conv2d2.weight").values().length);
         assertEquals(61_706, spec.parameterShapes().values().stream().mapToInt(d -> { int n = 1; for (int x : d) n *= x; return n; }).sum());
     }
 
@@ -121,5 +121,28 @@ class OnnxExportTest {
         assertEquals("MatMul", m.nodes().getFirst().opType());
         assertArrayEquals(new long[] {3, 5}, m.inputs().get("a"));
         assertArrayEquals(new long[] {3, 7}, m.outputs().get("c"));
+    }
+
+    @Test void graphExportFoldsBiasesAndCarriesBatchNormStatistics() {
+        var net = GraphWorkloadsTest.mixed();
+        var g = net.inference(2);
+        Map<String, float[]> values = GraphWorkloadsTest.values(net, 7);
+        OnnxModel m = OnnxModel.parse(dev.smok.harness.onnx.OnnxGraphExport.graph(g, values));
+        List<String> ops = m.nodes().stream().map(OnnxModel.Node::opType).toList();
+        assertEquals(List.of("Conv", "BatchNormalization", "Relu", "MaxPool", "LRN", "Conv", "Relu", "AveragePool", "Conv", "Concat", "Add",
+                "GlobalAveragePool", "Flatten", "Gemm", "Softmax", "Identity"), ops);
+        OnnxModel.Node stem = m.nodes().get(0), bn = m.nodes().get(1);
+        assertEquals(2, stem.inputs().size()); // bias(false)
+        assertArrayEquals(new long[] {2, 2}, stem.attributes().get("strides"));
+        assertArrayEquals(new long[] {1, 1, 1, 1}, stem.attributes().get("pads"));
+        assertEquals(3, m.nodes().get(5).inputs().size()); // the 1x1 conv's bias folded in, no bias Add
+        assertEquals(3, m.nodes().get(13).inputs().size()); // dense: Gemm with C
+        assertTrue(bn.inputs().get(3).endsWith(".running_mean") && bn.inputs().get(4).endsWith(".running_var"), bn.inputs().toString());
+        for (var in : g.inputs()) {
+            if (in.role() == dev.smok.ir.Role.INPUT) continue;
+            assertArrayEquals(values.get(in.name()), m.initializers().get(in.name()).values(), in.name());
+        }
+        assertArrayEquals(new long[] {2, 3, 17, 17}, m.inputs().get("x"));
+        assertArrayEquals(new long[] {2, 5}, m.outputs().get("y"));
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SuitesTest {
     @Test void theFullSuiteHasTheIssuesWorkloads() {
         assertEquals(List.of("sgemm-64x784x512", "sgemm-1024x1024x1024", "sgemm-256x4096x4096",
-                        "mlp-train-b64", "mlp-infer-b1", "mlp-infer-b256", "lenet5-train-b64", "lenet5-infer-b1", "lenet5-infer-b256"),
+                        "conv3x3-b32-64x56x56-to64", "mlp-train-b64", "mlp-infer-b1", "mlp-infer-b256", "lenet5-train-b64", "lenet5-infer-b1", "lenet5-infer-b256"),
                 Suites.named("all").stream().map(Workload::id).toList());
         assertEquals(List.of(Workload.infer("mlp", 256)), Suites.named("mlp-infer-b256"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Suites.named("nope"));

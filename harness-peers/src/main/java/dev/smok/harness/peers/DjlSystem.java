@@ -2,7 +2,7 @@
  * DjlSystem: PyTorch (libtorch 2.7.1, CPU) through DJL 0.36, offline, with the natives from the
  * pytorch-native-cpu jar. The network is written with DJL's functional ops (linear, conv2d,
  * maxPool2d, relu) so each op is one libtorch call, as in eager PyTorch; training is autograd
- * plus an in-place SGD update.
+ * plus an in-place SGD update. Zoo networks run Smok's inference graph op for op (DjlGraph).
  */
 package dev.smok.harness.peers;
 
@@ -61,7 +61,7 @@ public final class DjlSystem implements BenchSystem {
     @Override public String unsupported(Workload w, WorkloadData d) {
         try {
             engine();
-            return null;
+            return d.graph() == null ? null : DjlGraph.unsupported(d.graph());
         } catch (RuntimeException | LinkageError e) {
             return "not available: " + e.getMessage();
         }
@@ -77,6 +77,29 @@ public final class DjlSystem implements BenchSystem {
                     try (NDScope ignored = new NDScope()) { return new Outputs().put("c", a.matMul(b).toFloatArray()); }
                 }
                 @Override void iteration() { a.matMul(b); }
+            };
+        }
+        if (w.kind() == Workload.Kind.CONV) {
+            NDArray x = mgr.create(d.a, new Shape(w.batch(), w.channels(), w.size(), w.size()));
+            NDArray f = mgr.create(d.b, new Shape(w.filters(), w.channels(), 3, 3));
+            return new DjlSession(mgr) {
+                NDArray conv() { return Conv2d.conv2d(x, f, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow(); }
+                @Override public Outputs check() {
+                    try (NDScope ignored = new NDScope()) { return new Outputs().put("y", conv().toFloatArray()); }
+                }
+                @Override void iteration() { conv(); }
+            };
+        }
+        if (d.graph() != null) {
+            if (w.kind() != Workload.Kind.INFER) throw new IllegalArgumentException("zoo networks: inference only");
+            DjlGraph net = new DjlGraph(d.graph(), d.weights, mgr);
+            Shape xShape = DjlGraph.shape(d.graph().input("x").shape().dims());
+            return new DjlSession(mgr) {
+                float[] infer() { return net.forward(mgr.create(d.x, xShape)).toFloatArray(); }
+                @Override public Outputs check() {
+                    try (NDScope ignored = new NDScope()) { return new Outputs().put("y", infer()); }
+                }
+                @Override void iteration() { infer(); }
             };
         }
         NetSpec spec = d.spec();

@@ -28,7 +28,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -78,7 +80,9 @@ public final class Dl4jSystem implements BenchSystem {
         }
     }
 
-    @Override public String unsupported(Workload w, WorkloadData d) { return null; }
+    @Override public String unsupported(Workload w, WorkloadData d) {
+        return d.graph() != null ? "n/a: the zoo's networks are not built for DL4J" : null;
+    }
 
     @Override public Session open(WorkloadData d) {
         Nd4j.getEnvironment().setMaxThreads(ThreadBudget.count());
@@ -91,6 +95,16 @@ public final class Dl4jSystem implements BenchSystem {
             return new Dl4jSession() {
                 @Override public Outputs check() { Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); return new Outputs().put("c", flat(c)); }
                 @Override void iteration() { Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); }
+            };
+        }
+        if (w.kind() == Workload.Kind.CONV) {
+            INDArray x = Nd4j.create(d.a, new long[] {w.batch(), w.channels(), w.size(), w.size()}, 'c');
+            INDArray f = Nd4j.create(d.b, new long[] {w.filters(), w.channels(), 3, 3}, 'c');
+            Conv2DConfig config = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
+                    .dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX).build();
+            return new Dl4jSession() {
+                @Override public Outputs check() { return new Outputs().put("y", flat(Nd4j.cnn().conv2d(x, f, config))); }
+                @Override void iteration() { Nd4j.cnn().conv2d(x, f, config); }
             };
         }
         NetSpec spec = d.spec();

@@ -1,7 +1,8 @@
 /*
  * OnnxRuntimeSystem: ONNX Runtime (CPU execution provider) running the network Smok exports
  * (dev.smok.harness.onnx.OnnxExport) with the same weights. Inference and sgemm only: ONNX
- * Runtime's Java API has no training.
+ * Runtime's Java API has no training. Zoo networks are exported from Smok's inference graph
+ * (OnnxGraphExport), the conv workload is one Conv node.
  */
 package dev.smok.harness.peers;
 
@@ -16,6 +17,8 @@ import dev.smok.harness.ThreadBudget;
 import dev.smok.harness.Workload;
 import dev.smok.harness.WorkloadData;
 import dev.smok.harness.onnx.OnnxExport;
+import dev.smok.harness.onnx.OnnxGraphExport;
+import dev.smok.ir.Shape;
 
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -58,18 +61,25 @@ public final class OnnxRuntimeSystem implements BenchSystem {
             OrtSession s = env.createSession(OnnxExport.sgemm(w.m(), w.k(), w.n()), options());
             OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(d.a), new long[] {w.m(), w.k()});
             OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(d.b), new long[] {w.k(), w.n()});
-            Map<String, OnnxTensor> inputs = Map.of("a", a, "b", b);
-            return new OrtSessionBase(s) {
-                @Override public Outputs check() throws OrtException {
-                    try (OrtSession.Result r = s.run(inputs)) { return new Outputs().put("c", floats((OnnxTensor) r.get(0))); }
-                }
-                @Override void iteration() throws OrtException { s.run(inputs).close(); }
-                @Override public void close() throws OrtException { a.close(); b.close(); super.close(); }
-            };
+            return kernelSession(s, "c", a, b);
         }
-        OrtSession s = env.createSession(OnnxExport.network(d.spec(), d.weights, w.batch()), options());
-        int[] in = d.spec().inputShape();
-        long[] shape = {w.batch(), in[0], in[1], in[2]};
+        if (w.kind() == Workload.Kind.CONV) {
+            OrtSession s = env.createSession(OnnxExport.conv3x3(w.batch(), w.channels(), w.size(), w.filters()), options());
+            OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(d.a), new long[] {w.batch(), w.channels(), w.size(), w.size()});
+            OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(d.b), new long[] {w.filters(), w.channels(), 3, 3});
+            return kernelSession(s, "y", a, b);
+        }
+        byte[] model = d.graph() != null ? OnnxGraphExport.graph(d.graph(), d.weights) : OnnxExport.network(d.spec(), d.weights, w.batch());
+        OrtSession s = env.createSession(model, options());
+        long[] shape;
+        if (d.graph() != null) {
+            shape = new long[] {w.batch(), 0, 0, 0};
+            Shape xs = d.graph().input("x").shape();
+            for (int i = 1; i < 4; i++) shape[i] = xs.dim(i);
+        } else {
+            int[] in = d.spec().inputShape();
+            shape = new long[] {w.batch(), in[0], in[1], in[2]};
+        }
         return new OrtSessionBase(s) {
             float[] infer() throws OrtException {
                 try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(d.x), shape);
@@ -79,6 +89,18 @@ public final class OnnxRuntimeSystem implements BenchSystem {
             }
             @Override public Outputs check() throws OrtException { return new Outputs().put("y", infer()); }
             @Override void iteration() throws OrtException { infer(); }
+        };
+    }
+
+    /** A one-node model with resident inputs {@code a} and {@code b}; output {@code out}. */
+    private static Session kernelSession(OrtSession s, String out, OnnxTensor a, OnnxTensor b) {
+        Map<String, OnnxTensor> inputs = Map.of("a", a, "b", b);
+        return new OrtSessionBase(s) {
+            @Override public Outputs check() throws OrtException {
+                try (OrtSession.Result r = s.run(inputs)) { return new Outputs().put(out, floats((OnnxTensor) r.get(0))); }
+            }
+            @Override void iteration() throws OrtException { s.run(inputs).close(); }
+            @Override public void close() throws OrtException { a.close(); b.close(); super.close(); }
         };
     }
 

@@ -104,4 +104,12 @@ class PeersAgreementTest {
         assertAllOk(rows, d.smokNetwork() == null ? "smok-interpreter" : "");
         for (BenchRunner.Row r : rows) if (!r.system().startsWith("smok") && !r.status().startsWith("n/a")) assertTrue(r.ok(), r.status());
     }
+
+    @Test void peersAgreeOnTheConvWorkloadAndOnSmoksGraphs() {
+        List<BenchSystem> systems = List.of(new SmokSystem("interpreter"), new DjlSystem(), new OnnxRuntimeSystem(), new Dl4jSystem());
+        List<BenchRunner.Row> rows = run(systems, Workload.conv3x3(2, 3, 8, 4), Workload.infer("resnet-mini", 2), Workload.infer("inception-mini", 2));
+        assertAllOk(rows);
+        long measured = rows.stream().filter(BenchRunner.Row::ok).count();
+        assertEquals(4 + 3 + 3, measured, "rows: " + rows.stream().map(r -> r.workload().id() + "/" + r.system() + "=" + r.status()).toList());
+    }
 }

@@ -66,6 +66,16 @@ public final class OnnxExport {
         return model(graph);
     }
 
+    /** The conv workload: {@code y = Conv(a, b)}, a [batch, channels, size, size], b [filters, channels, 3, 3], padding 1, no bias. */
+    public static byte[] conv3x3(int batch, int channels, int size, int filters) {
+        ProtoWriter conv = node("Conv", "y", "a", "b").string(3, "conv")
+                .message(5, intsAttr("kernel_shape", 3, 3)).message(5, intsAttr("pads", 1, 1, 1, 1)).message(5, intsAttr("strides", 1, 1));
+        ProtoWriter graph = new ProtoWriter().string(2, "conv3x3").message(1, conv)
+                .message(11, valueInfo("a", batch, channels, size, size)).message(11, valueInfo("b", filters, channels, 3, 3))
+                .message(12, valueInfo("y", batch, filters, size, size));
+        return model(graph);
+    }
+
     private static byte[] model(ProtoWriter graph) {
         return new ProtoWriter()
                 .varint(1, IR_VERSION)
