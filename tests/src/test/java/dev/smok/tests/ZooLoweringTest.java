@@ -88,7 +88,7 @@ class ZooLoweringTest {
             assertEquals(bytes, Long.parseLong(arena.group(1).replace(",", "")));
             assertTrue(bytes > 2 * 4L * 61_706, "parameters and their gradients fit in the arena: " + bytes);
         }
-        assertTrue(r.out().contains("step 1: ") && r.out().contains("step 2: ") && r.out().contains("median step "), r.out());
+        assertTrue(r.out().contains("step 1: ") && r.out().contains("step 2: ") && r.out().contains(" over steps 2-2 "), r.out());
         r = DataAndCliTest.cli("step", "logistic", "--batch", "2", "--steps", "1", "--backend", "interpreter");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("arena not reported by the interpreter backend"), r.out());

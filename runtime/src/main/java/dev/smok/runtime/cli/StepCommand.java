@@ -37,7 +37,7 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "3", description = "Training steps to time (the first includes JIT warm-up). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "3", description = "Training steps to run; the median leaves out the first (JIT warm-up). Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "cpu, interpreter, opencl or cuda. Default: ${DEFAULT-VALUE}.")
@@ -84,11 +84,13 @@ final class StepCommand implements Callable<Integer> {
                 seconds[s] = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("step %d: %.3f s, loss %.4f%n", s + 1, seconds[s], loss);
             }
-            double[] sorted = Arrays.copyOf(seconds, steps);
-            Arrays.sort(sorted);
-            double median = sorted[steps / 2];
-            System.out.printf("median step %.3f s (%.1f samples/s); heap peak %,d MB of %,d MB (-Xmx)%n", median, batch / median,
-                    peakHeapBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+            // the first step includes the JIT's warm-up of the generated code: leave it out when there are others
+            double[] timed = steps > 1 ? Arrays.copyOfRange(seconds, 1, steps) : seconds.clone();
+            Arrays.sort(timed);
+            int n = timed.length;
+            double median = n % 2 == 1 ? timed[n / 2] : (timed[n / 2 - 1] + timed[n / 2]) / 2;
+            System.out.printf("median step %.3f s over %s (%.2f samples/s); heap peak %,d MB of %,d MB (-Xmx)%n", median,
+                    steps > 1 ? "steps 2-" + steps : "step 1", batch / median, peakHeapBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
         return 0;
     }
