@@ -9,7 +9,8 @@ import dev.smok.ir.Shape;
  * Pooling over NCHW planes: max_pool, avg_pool, their gradients and global_avg_pool, with the
  * interpreter's semantics (ConvKernels): a window's taps in the padding are skipped by max
  * pooling and read as zero by average pooling, which divides by kh·kw when count_include_pad
- * (the default) and by the in-image tap count otherwise; max_pool_grad routes each output's
+ * (the default; a ceil_mode window that hangs past the padding counts only its taps inside the
+ * padded image) and by the in-image tap count otherwise; max_pool_grad routes each output's
  * gradient to the first maximum of its window in row-major order, summing where windows overlap.
  *
  * <p>Design: one {@link Pool} object per node with the geometry in final fields. The loops clip
@@ -103,8 +104,10 @@ final class PoolKernels {
             }
         }
 
-        private float divisor(int y0, int y1, int x0, int x1) {
-            return includePad ? kh * kw : (y1 - y0) * (x1 - x0);
+        /** count_include_pad: the window within the padded image (ConvArithmetic.paddedTaps); else its in-image taps. */
+        private float divisor(int oy, int ox, int y0, int y1, int x0, int x1) {
+            if (!includePad) return (y1 - y0) * (x1 - x0);
+            return ConvArithmetic.paddedTaps(oy * sh - ph, kh, h, ph) * ConvArithmetic.paddedTaps(ox * sw - pw, kw, w, pw);
         }
 
         private void avgPool(float[] a) {
@@ -119,7 +122,7 @@ final class PoolKernels {
                             int row = xp + iy * w;
                             for (int ix = x0; ix < x1; ix++) s += a[row + ix];
                         }
-                        a[yp + oy * wo + ox] = s / divisor(y0, y1, x0, x1);
+                        a[yp + oy * wo + ox] = s / divisor(oy, ox, y0, y1, x0, x1);
                     }
                 }
             }
@@ -134,7 +137,7 @@ final class PoolKernels {
                     int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
                     for (int ox = 0; ox < wo; ox++) {
                         int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
-                        float share = a[gp + oy * wo + ox] / divisor(y0, y1, x0, x1);
+                        float share = a[gp + oy * wo + ox] / divisor(oy, ox, y0, y1, x0, x1);
                         for (int iy = y0; iy < y1; iy++) {
                             int row = dp + iy * w;
                             for (int ix = x0; ix < x1; ix++) a[row + ix] += share;

@@ -66,19 +66,21 @@ class CnnOpsTest {
         Oracle.check(g, Oracle.randomInputs(g, 3, -1, 1, 2), 2e-5, 1);
     }
 
-    @ParameterizedTest(name = "k={0} s={1} p={2} include_pad={3} {4}x{5}")
-    @CsvSource({"2, 2, 0, true, 8, 8", "3, 2, 1, true, 9, 7", "3, 2, 1, false, 9, 7", "3, 1, 1, false, 5, 6", "2, 2, 0, true, 7, 7"})
-    void pooling(int k, int s, int p, boolean includePad, int h, int w) {
+    @ParameterizedTest(name = "k={0} s={1} p={2} include_pad={3} {4}x{5} ceil={6}")
+    @CsvSource({"2, 2, 0, true, 8, 8, false", "3, 2, 1, true, 9, 7, false", "3, 2, 1, false, 9, 7, false", "3, 1, 1, false, 5, 6, false",
+                "2, 2, 0, true, 7, 7, false", "3, 2, 0, true, 8, 7, true", "3, 2, 1, true, 8, 6, true", "3, 2, 1, false, 8, 6, true",
+                "2, 2, 1, true, 7, 5, true", "3, 1, 1, true, 5, 6, true"})
+    void pooling(int k, int s, int p, boolean includePad, int h, int w, boolean ceil) {
         GraphBuilder b = new GraphBuilder("pool");
         Value x = b.input("x", Shape.of(2, 3, h, w));
-        Attrs a = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p}, "count_include_pad", includePad);
+        Attrs a = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p}, "count_include_pad", includePad,
+                "ceil_mode", ceil);
         Value mx = b.op(Op.MAX_POOL, a, x), av = b.op(Op.AVG_POOL, a, x);
         b.output("max", mx);
         b.output("avg", av);
         Value g = b.input("g", mx.shape());
         b.output("dmax", b.op(Op.MAX_POOL_GRAD, a, x, g));
-        Attrs ga = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p}, "count_include_pad", includePad,
-                "input_size", new int[] {h, w});
+        Attrs ga = a.with("input_size", new int[] {h, w});
         b.output("davg", b.op(Op.AVG_POOL_GRAD, ga, g));
         b.output("gap", b.op(Op.GLOBAL_AVG_POOL, x));
         Graph graph = b.build();

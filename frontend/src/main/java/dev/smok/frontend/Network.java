@@ -120,6 +120,18 @@ public final class Network {
     public Network maxPool(int kernel) { return maxPool(kernel, kernel, 0); }
     public Network maxPool(int kernel, int stride, int padding) { return add(new Pool2d(Pool2d.Kind.MAX, kernel, stride, padding)); }
 
+    /**
+     * Makes the pooling layer added last round its output size up (PyTorch's
+     * {@code ceil_mode=True}): {@code maxPool(3, 2, 0).ceilMode(true)} takes 112×112 to 56×56.
+     */
+    public Network ceilMode(boolean on) {
+        if (!(lastLayer("ceilMode") instanceof Pool2d p)) {
+            throw new NetworkException("ceilMode(...) must follow a pooling layer (maxPool or avgPool), not '" + last.name() + "'");
+        }
+        p.ceilMode = on;
+        return reshapeLast();
+    }
+
     /** Average pooling with stride equal to the window. */
     public Network avgPool(int kernel) { return avgPool(kernel, kernel, 0); }
     public Network avgPool(int kernel, int stride, int padding) { return add(new Pool2d(Pool2d.Kind.AVG, kernel, stride, padding)); }

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * Max or average pooling over square windows of C×H×W samples. The stride defaults to the
  * window; padding is at most half the window. Average pooling divides by the full window even
- * where it overlaps the padding (PyTorch's count_include_pad=True).
+ * where it overlaps the padding (PyTorch's count_include_pad=True). With {@code ceilMode} the
+ * output size rounds up (PyTorch's {@code ceil_mode=True}): a last window that would cover only
+ * part of the image still counts, as long as it starts inside the image or its left/top padding.
  */
 public final class Pool2d extends Layer {
     /** Which reduction each window computes. */
@@ -19,6 +21,7 @@ public final class Pool2d extends Layer {
 
     final Kind kind;
     final int kernel, stride, padding;
+    boolean ceilMode;
 
     public Pool2d(Kind kind, int kernel, int stride, int padding) {
         if (kernel <= 0 || stride <= 0 || padding < 0) {
@@ -35,8 +38,8 @@ public final class Pool2d extends Layer {
     @Override public Shape outputShape(List<Shape> in, List<String> from) {
         Shape x = Images.requireImage(this, in.get(0), from.get(0));
         if (2 * padding > kernel) throw error("has padding " + padding + " larger than half its window " + kernel + "; reduce the padding");
-        int h = ConvArithmetic.outSize(x.dim(1), kernel, stride, padding, 1);
-        int w = ConvArithmetic.outSize(x.dim(2), kernel, stride, padding, 1);
+        int h = ConvArithmetic.poolOutSize(x.dim(1), kernel, stride, padding, ceilMode);
+        int w = ConvArithmetic.poolOutSize(x.dim(2), kernel, stride, padding, ceilMode);
         if (h <= 0 || w <= 0) {
             throw error("window " + kernel + "x" + kernel + " does not fit '" + from.get(0) + "' output " + x.pretty() + "; use a smaller window or remove an earlier pooling layer");
         }
@@ -47,6 +50,7 @@ public final class Pool2d extends Layer {
 
     @Override public Value lower(Lowering ctx, List<Value> in) {
         Attrs a = Attrs.of("kernel", new int[] {kernel, kernel}, "stride", new int[] {stride, stride}, "padding", new int[] {padding, padding});
+        if (ceilMode) a = a.with("ceil_mode", true);
         return ctx.b().op(kind == Kind.MAX ? Op.MAX_POOL : Op.AVG_POOL, a, in.get(0));
     }
 }

@@ -73,7 +73,11 @@ final class ConvShapeRules {
         if (!y.equals(g)) throw ShapeRules.mismatch(op, in, "the output gradient must have the convolution's output shape " + y.pretty());
     }
 
-    /** max_pool / avg_pool(x [N,C,H,W]) {kernel, stride (default kernel), padding} -> [N,C,Ho,Wo]. */
+    /**
+     * max_pool / avg_pool(x [N,C,H,W]) {kernel, stride (default kernel), padding, ceil_mode
+     * (default false)} -> [N,C,Ho,Wo]; ceil_mode rounds the output size up
+     * ({@link ConvArithmetic#poolOutSize}).
+     */
     static Shape pool(Op op, List<Value> in, Attrs a) {
         Shape x = image(op, in, 0);
         int[] k = ConvArithmetic.pair(a, "kernel", 1), st = ConvArithmetic.poolStride(a);
@@ -81,9 +85,15 @@ final class ConvShapeRules {
         if (pad[0] * 2 > k[0] || pad[1] * 2 > k[1]) {
             throw ShapeRules.mismatch(op, in, "padding must be at most half the kernel (a window would see only padding)");
         }
+        boolean ceil = ConvArithmetic.ceilMode(a);
         return Shape.of(x.dim(0), x.dim(1),
-                out(op, in, x.dim(2), k[0], st[0], pad[0], 1, "vertical"),
-                out(op, in, x.dim(3), k[1], st[1], pad[1], 1, "horizontal"));
+                poolOut(op, in, x.dim(2), k[0], st[0], pad[0], ceil, "vertical"),
+                poolOut(op, in, x.dim(3), k[1], st[1], pad[1], ceil, "horizontal"));
+    }
+
+    private static int poolOut(Op op, List<Value> in, int size, int k, int s, int p, boolean ceil, String axis) {
+        int o = out(op, in, size, k, s, p, 1, axis); // checks the arguments and that the window fits
+        return ceil ? ConvArithmetic.poolOutSize(size, k, s, p, true) : o;
     }
 
     /** avg_pool_grad(g [N,C,Ho,Wo]) {input_size=[H,W], ...pool attrs} -> [N,C,H,W]. */

@@ -17,6 +17,13 @@ public interface Executable extends AutoCloseable {
      */
     Tensor buffer(String name);
 
+    /**
+     * Bytes of the memory the executable holds for all its buffers (the CPU backend's arena:
+     * inputs, parameters, states and every intermediate, reused after their last reader), or -1
+     * when the backend does not keep one such block.
+     */
+    default long arenaBytes() { return -1; }
+
     /** Executes the graph once. */
     void run();
 

@@ -85,6 +85,29 @@ class ConvIrTest {
         assertArrayEquals(new double[] {1 / 4.0, 5 / 4.0, 11 / 4.0, 28 / 4.0}, run(g, in, "avg"));
     }
 
+    @Test void ceilModeRoundsPoolOutputsUpLikePyTorch() {
+        // torchvision's GoogLeNet stem: 3x3/2 without padding takes 112 to 56 with ceil_mode, 55 without
+        assertEquals(56, ConvArithmetic.poolOutSize(112, 3, 2, 0, true));
+        assertEquals(55, ConvArithmetic.poolOutSize(112, 3, 2, 0, false));
+        assertEquals(7, ConvArithmetic.poolOutSize(14, 2, 2, 0, true));
+        // a last window starting in the right padding is dropped: 7 + 2x1 with 2/2 gives 4, not 5
+        assertEquals(4, ConvArithmetic.poolOutSize(7, 2, 2, 1, true));
+        // 3x3 image 1..9, 2x2/2 windows, ceil_mode: the right column and bottom row get windows of their own
+        GraphBuilder b = new GraphBuilder("ceil");
+        Value x = b.input("x", Shape.of(1, 1, 3, 3));
+        Attrs a = Attrs.of("kernel", p(2, 2), "stride", p(2, 2), "ceil_mode", true);
+        Value max = b.op(Op.MAX_POOL, a, x);
+        assertEquals(Shape.of(1, 1, 2, 2), max.shape());
+        b.output("max", max);
+        b.output("avg", b.op(Op.AVG_POOL, a, x));
+        Graph g = b.build();
+        assertTrue(g.toString().contains("max_pool(%x) {ceil_mode=true, kernel=[2,2], stride=[2,2]}"), g.toString());
+        Map<String, double[]> in = Map.of("x", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        assertArrayEquals(new double[] {5, 6, 8, 9}, run(g, in, "max"));
+        // PyTorch's avg_pool2d(x, 2, 2, ceil_mode=True): a window cut by the image edge divides by its taps inside
+        assertArrayEquals(new double[] {12 / 4.0, 9 / 2.0, 15 / 2.0, 9}, run(g, in, "avg"));
+    }
+
     @Test void lrnMatchesPyTorchFormula() {
         // one pixel, 3 channels, size 2: window of c is [c-1, c]
         GraphBuilder b = new GraphBuilder("lrn");

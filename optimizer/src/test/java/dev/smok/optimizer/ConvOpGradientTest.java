@@ -45,6 +45,10 @@ class ConvOpGradientTest {
             Attrs.of("kernel", p(3, 3), "stride", p(2, 2), "padding", p(1, 1)),
             Attrs.of("kernel", p(3, 2), "stride", p(1, 2), "padding", p(1, 0)),
             Attrs.of("kernel", p(3, 3), "stride", p(2, 2), "padding", p(1, 1), "count_include_pad", false),
+            // ceil_mode: windows hanging over the right/bottom edge (6 wide: 3 columns, not 2)
+            Attrs.of("kernel", p(3, 3), "stride", p(2, 2), "ceil_mode", true),
+            Attrs.of("kernel", p(3, 3), "stride", p(2, 2), "padding", p(1, 1), "ceil_mode", true),
+            Attrs.of("kernel", p(2, 2), "stride", p(2, 2), "padding", p(1, 1), "ceil_mode", true, "count_include_pad", false),
         };
         for (Attrs a : attrs) {
             check("max_pool" + a, (b, ps) -> b.op(Op.MAX_POOL, a, ps[0]), Shape.of(2, 3, 7, 6));

@@ -77,6 +77,26 @@ class ZooLoweringTest {
         return ResNet.build("tiny", ResNet.Block.BASIC, new int[] {2, 1}, new int[] {4, 8}, o);
     }
 
+    @Test void stepCommandReportsTheExecutablesArenaAndEachStep() {
+        DataAndCliTest.Run r = DataAndCliTest.cli("step", "lenet5", "--batch", "4", "--steps", "2");
+        assertEquals(0, r.code(), r.err());
+        var arena = java.util.regex.Pattern.compile("arena ([0-9,]+) bytes").matcher(r.out());
+        assertTrue(arena.find(), r.out());
+        try (Model m = Smok.compile(dev.smok.runtime.ModelZoo.load("lenet5"),
+                new Options().batch(4).optimizer(OptimizerSpec.named("sgd", 0.01f)))) {
+            long bytes = m.trainingExecutable().arenaBytes();
+            assertEquals(bytes, Long.parseLong(arena.group(1).replace(",", "")));
+            assertTrue(bytes > 2 * 4L * 61_706, "parameters and their gradients fit in the arena: " + bytes);
+        }
+        assertTrue(r.out().contains("step 1: ") && r.out().contains("step 2: ") && r.out().contains(" over steps 2-2 "), r.out());
+        r = DataAndCliTest.cli("step", "logistic", "--batch", "2", "--steps", "1", "--backend", "interpreter");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("arena not reported by the interpreter backend"), r.out());
+        r = DataAndCliTest.cli("step", "lenet5", "--steps", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--batch and --steps must be positive"), r.err());
+    }
+
     @Test void aLeftOutBlockIsItsShortcutWhenItsResidualBranchIsZero() {
         ZooOptions o = new ZooOptions(3, 1, 6, 6, java.util.Set.of());
         Options opts = new Options().batch(2).backend("interpreter");

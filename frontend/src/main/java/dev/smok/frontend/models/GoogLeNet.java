@@ -38,11 +38,11 @@ import java.util.List;
  * checkpoints match exactly. Layers carry torchvision's module names
  * ({@code inception4a.branch2.1.conv}, {@code inception4a.branch2.1.bn}, {@code fc}).
  *
- * <p>Pooling: torchvision's stride-2 max-pools use {@code ceil_mode=True}, which Smok's pooling
- * op does not have; they are written as 3×3/2 pools with padding 1, which give the same output
- * sizes (112 → 56 → 28 → 14) and so the same parameters and MACs, but windows offset by one
- * pixel. maxpool4 (2×2/2 on 14×14) is exact. The input is not re-normalized
- * ({@code transform_input=False}, torchvision's default without pretrained weights).
+ * <p>Pooling is torchvision's: every max-pool rounds its output size up ({@code ceil_mode=True});
+ * the stride-2 ones are 3×3/2 without padding (112 → 56 → 28 → 14; the last window of each row
+ * covers two pixels) and maxpool4 is 2×2/2 (14 → 7); the inception pool branches are 3×3/1 with
+ * padding 1. The input is not re-normalized ({@code transform_input=False}, torchvision's
+ * default without pretrained weights).
  *
  * <p>Small inputs ({@link ZooOptions#smallInput()}, e.g. 1×28×28): conv1 is 3×3, stride 1,
  * padding 1, and maxpool1 and maxpool2 are left out, so inception3a sees 28×28 as it does for
@@ -62,20 +62,20 @@ public final class GoogLeNet {
             basicConv(net, "conv1", 64, 3, 1, 1);
         } else {
             basicConv(net, "conv1", 64, 7, 2, 3);
-            net.maxPool(3, 2, 1).name("maxpool1");
+            net.maxPool(3, 2, 0).ceilMode(true).name("maxpool1");
         }
         basicConv(net, "conv2", 64, 1, 1, 0);
         basicConv(net, "conv3", 192, 3, 1, 1);
-        if (!o.smallInput()) net.maxPool(3, 2, 1).name("maxpool2");
+        if (!o.smallInput()) net.maxPool(3, 2, 0).ceilMode(true).name("maxpool2");
         inception(net, "inception3a", 64, 96, 128, 16, 32, 32);
         inception(net, "inception3b", 128, 128, 192, 32, 96, 64);
-        net.maxPool(3, 2, 1).name("maxpool3");
+        net.maxPool(3, 2, 0).ceilMode(true).name("maxpool3");
         inception(net, "inception4a", 192, 96, 208, 16, 48, 64);
         inception(net, "inception4b", 160, 112, 224, 24, 64, 64);
         inception(net, "inception4c", 128, 128, 256, 24, 64, 64);
         inception(net, "inception4d", 112, 144, 288, 32, 64, 64);
         inception(net, "inception4e", 256, 160, 320, 32, 128, 128);
-        net.maxPool(2, 2, 0).name("maxpool4");
+        net.maxPool(2, 2, 0).ceilMode(true).name("maxpool4");
         inception(net, "inception5a", 256, 160, 320, 32, 128, 128);
         inception(net, "inception5b", 384, 192, 384, 48, 128, 128);
         return net.globalAvgPool().name("avgpool").dropout(0.2).name("dropout").dense(o.classes()).name("fc").softmax();
@@ -99,7 +99,7 @@ public final class GoogLeNet {
         Port b2 = basicConv(net, name + ".branch2.1", c3, 3, 1, 1).output();
         basicConv(net.from(x), name + ".branch3.0", r5, 1, 1, 0);
         Port b3 = basicConv(net, name + ".branch3.1", c5, 3, 1, 1).output();
-        net.from(x).maxPool(3, 1, 1).name(name + ".branch4.0");
+        net.from(x).maxPool(3, 1, 1).ceilMode(true).name(name + ".branch4.0");
         Port b4 = basicConv(net, name + ".branch4.1", pool, 1, 1, 0).output();
         net.concat(b1, b2, b3, b4);
         return net.name(name);

@@ -125,6 +125,27 @@ class ZooTest {
         net.training(1, Loss.CROSS_ENTROPY);
     }
 
+    @Test void googlenetPoolsRoundUpLikeTorchvision() {
+        // torchvision's googlenet(aux_logits=False, init_weights=True): the output sizes of its ceil_mode max-pools
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Network.Port p : Zoo.build("googlenet").layers()) shapes.put(p.name(), p.shape());
+        assertEquals(Shape.of(64, 112, 112), shapes.get("conv1.relu"));
+        assertEquals(Shape.of(64, 56, 56), shapes.get("maxpool1"));
+        assertEquals(Shape.of(192, 28, 28), shapes.get("maxpool2"));
+        assertEquals(Shape.of(480, 14, 14), shapes.get("maxpool3"));
+        assertEquals(Shape.of(832, 7, 7), shapes.get("maxpool4"));
+        assertEquals(Shape.of(192, 28, 28), shapes.get("inception3a.branch4.0")); // 3x3/1, padding 1: same size
+        assertEquals(Shape.of(1024, 7, 7), shapes.get("inception5b"));
+        assertEquals(1_498_376_192L, Zoo.build("googlenet").macs());
+        String ir = Zoo.build("googlenet").inference(1).toString();
+        assertTrue(ir.contains("f32[1,64,56,56] = max_pool(%") && ir.contains("{ceil_mode=true, kernel=[3,3], padding=[0,0], stride=[2,2]}"), ir);
+        // without ceil_mode, 3x3/2 without padding would give 55
+        assertEquals(Shape.of(1, 55, 55), Network.sequential("floor", 1, 112, 112).maxPool(3, 2, 0).outputShape());
+        assertEquals(Shape.of(1, 56, 56), Network.sequential("ceil", 1, 112, 112).maxPool(3, 2, 0).ceilMode(true).outputShape());
+        NetworkException e = assertThrows(NetworkException.class, () -> Network.sequential("bad", 1, 8, 8).relu().ceilMode(true));
+        assertTrue(e.getMessage().startsWith("ceilMode(...) must follow a pooling layer"), e.getMessage());
+    }
+
     @Test void mnistGoogLeNetHasASmallStem() {
         Network net = Zoo.build("googlenet", ZooOptions.imagenet().classes(10).input(1, 28, 28));
         // googlenet less conv1's 64·3·49 and fc's 1024·990 (+990 bias), plus a 64·1·9 conv1

@@ -85,7 +85,10 @@ final class ConvKernels {
         return dw;
     }
 
-    /** Visits each output element with the in-image taps of its pooling window. */
+    /**
+     * Visits each output element with the in-image taps of its pooling window and the window's
+     * size within the padded image (kh·kw except for a ceil-mode window hanging past the padding).
+     */
     @FunctionalInterface
     private interface Window { void visit(int yi, int[] taps, int count, int windowSize); }
 
@@ -104,7 +107,9 @@ final class ConvKernels {
                             if (ix >= 0 && ix < w) taps[count++] = (p * h + iy) * w + ix;
                         }
                     }
-                    f.visit((p * ho + oy) * wo + ox, taps, count, g.kh * g.kw);
+                    int size = ConvArithmetic.paddedTaps(oy * g.sh - g.ph, g.kh, h, g.ph)
+                            * ConvArithmetic.paddedTaps(ox * g.sw - g.pw, g.kw, w, g.pw);
+                    f.visit((p * ho + oy) * wo + ox, taps, count, size);
                 }
     }
 

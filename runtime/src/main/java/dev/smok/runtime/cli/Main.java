@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smok", mixinStandardHelpOptions = true, version = "smok 0.1.0",
         description = "Smok: a JIT-compiled graph compiler for deep neural networks on the JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, SummaryCommand.class,
-                VanishingGradientCommand.class, CompileCommand.class, SemiCommand.class, AttackCommand.class, SpeechCommands.Train.class, SpeechCommands.Transcribe.class, MoonsCommand.class, ThroughputCommand.class,
+                VanishingGradientCommand.class, CompileCommand.class, StepCommand.class, SemiCommand.class, AttackCommand.class, SpeechCommands.Train.class, SpeechCommands.Transcribe.class, MoonsCommand.class, ThroughputCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
