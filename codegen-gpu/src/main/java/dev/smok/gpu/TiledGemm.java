@@ -116,7 +116,9 @@ final class TiledGemm {
         Expr split = splits > 1 ? body.tmp(div(gy, i(tilesM))) : i(0);
         Expr row0 = body.tmp(mul(splits > 1 ? rem(gy, i(tilesM)) : gy, i(t.tileM())));
         Expr col0 = body.tmp(mul(thread(Special.GROUP_X), i(t.tileN())));
-        Expr kBegin = body.tmp(mul(split, i(chunk))), kEnd = body.tmp(min(add(kBegin, i(chunk)), i(k)));
+        // without split-K the K loop has constant bounds, as every shape here is a constant
+        Expr kBegin = splits > 1 ? body.tmp(mul(split, i(chunk))) : i(0);
+        Expr kEnd = splits > 1 ? body.tmp(min(add(kBegin, i(chunk)), i(k))) : i(k);
         Var[][] acc = new Var[t.perY()][t.perX()];
         for (int r = 0; r < t.perY(); r++) for (int c = 0; c < t.perX(); c++) acc[r][c] = body.var("acc" + r + "_" + c, f(0));
         Var kt = ivar("kt");
