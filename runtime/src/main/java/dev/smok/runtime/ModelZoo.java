@@ -34,7 +34,7 @@ public final class ModelZoo {
         MODELS.put("resnet-mini", new Entry(Cnns::resnetMini, 1e-3f));
         MODELS.put("inception-mini", new Entry(Cnns::inceptionMini, 1e-3f));
         MODELS.put("rnn", new Entry(Recurrent::rnn, 1e-3f));
-        MODELS.put("lstm", new Entry(Recurrent::lstm, 4e-3f, LearningRateSchedule.cosine()));
+        MODELS.put("lstm", new Entry(Recurrent::lstm, 6e-3f, LearningRateSchedule.cosine()));
         MODELS.put("adding-rnn", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.RNN, 32), 1e-3f));
         MODELS.put("adding-lstm", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.LSTM, 32), 1e-2f));
         MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 5e-3f));

@@ -37,7 +37,7 @@ public final class Checkpoints {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("smok.network", model.network().name());
-        meta.put("smok.optimizer", String.valueOf(model.options().optimizer()));
+        meta.put("smok.optimizer", String.valueOf(model.optimizer()));
         write(file, model.state(), meta);
     }
 
