@@ -11,6 +11,7 @@ import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
 import dev.smok.optimizer.FusionPlan;
 import dev.smok.optimizer.MemoryPlan;
+import dev.smok.optimizer.OptimizerSpec;
 import dev.smok.optimizer.Pipeline;
 import dev.smok.optimizer.Pipelines;
 import dev.smok.runtime.data.Dataset;
@@ -38,10 +39,12 @@ public final class Model implements AutoCloseable {
     private Executable owner; // the executable holding the newest parameters
     private Map<String, Tensor> pending; // parameters set before any executable existed
     private long compileNanos, trainCompileNanos;
+    private OptimizerSpec optimizer; // the options' update rule, with the rate set by setLearningRate
 
     Model(Network network, Options options) {
         this.network = network;
         this.options = options;
+        this.optimizer = options.optimizer;
         this.backend = Backends.byName(options.backend, options.fusion);
         this.loss = options.loss != null ? options.loss : network.defaultLoss();
         this.pending = network.initialParameters();
@@ -66,7 +69,35 @@ public final class Model implements AutoCloseable {
 
     /** The training-step pipeline: autodiff, then the standard passes, less the disabled ones. */
     public Pipeline trainingPipeline() {
-        return without(Pipelines.training(options.optimizer, options.exposeGradients));
+        return without(Pipelines.training(optimizer, options.exposeGradients));
+    }
+
+    /** The update rule of the training step: the options' one, at the rate last given to {@link #setLearningRate}. */
+    public OptimizerSpec optimizer() { return optimizer; }
+
+    /**
+     * Trains with learning rate {@code lr} from the next training step on. The rate is a constant
+     * of the compiled step, so a new rate compiles the step again on its next use; parameters and
+     * optimizer state (momentum, Adam's moments and step count) carry over unchanged.
+     *
+     * @throws IllegalArgumentException unless {@code lr} is positive and finite
+     */
+    public void setLearningRate(float lr) {
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be positive and finite, got " + lr);
+        if (lr == optimizer.lr()) return;
+        optimizer = switch (optimizer) {
+            case OptimizerSpec.Sgd s -> new OptimizerSpec.Sgd(lr, s.weightDecay());
+            case OptimizerSpec.Momentum m -> new OptimizerSpec.Momentum(lr, m.momentum());
+            case OptimizerSpec.Adam a -> new OptimizerSpec.Adam(lr, a.beta1(), a.beta2(), a.eps());
+        };
+        if (train == null) return;
+        Map<String, Tensor> newest = state();
+        Executable old = train;
+        train = null;
+        owner = infer;
+        pending = null;
+        old.close();
+        load(newest); // into the inference step now, the optimizer slots when the training step compiles again
     }
 
     /** The inference pipeline ({@link Pipelines#inference()}), less the disabled passes. */
@@ -74,7 +105,7 @@ public final class Model implements AutoCloseable {
 
     private Pipeline without(Pipeline p) {
         List<String> known = new java.util.ArrayList<>(Pipelines.inference().names());
-        for (String name : Pipelines.training(options.optimizer, false).names()) if (!known.contains(name)) known.add(name);
+        for (String name : Pipelines.training(optimizer, false).names()) if (!known.contains(name)) known.add(name);
         for (String name : options.disabledPasses) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("no pass named '" + name + "' to turn off (passes: " + String.join(", ", known) + ")");

@@ -19,8 +19,10 @@ import java.util.function.Supplier;
 public final class ModelZoo {
     private ModelZoo() {}
 
-    /** A built-in model and the Adam learning rate it trains well with. */
-    private record Entry(Supplier<Network> factory, float adamLr) {}
+    /** A built-in model, the Adam learning rate it trains well with, and how that rate changes per epoch. */
+    private record Entry(Supplier<Network> factory, float adamLr, LearningRateSchedule schedule) {
+        Entry(Supplier<Network> factory, float adamLr) { this(factory, adamLr, LearningRateSchedule.constant()); }
+    }
 
     private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
 
@@ -32,7 +34,7 @@ public final class ModelZoo {
         MODELS.put("resnet-mini", new Entry(Cnns::resnetMini, 1e-3f));
         MODELS.put("inception-mini", new Entry(Cnns::inceptionMini, 1e-3f));
         MODELS.put("rnn", new Entry(Recurrent::rnn, 1e-3f));
-        MODELS.put("lstm", new Entry(Recurrent::lstm, 2e-3f));
+        MODELS.put("lstm", new Entry(Recurrent::lstm, 6e-3f, LearningRateSchedule.cosine()));
         MODELS.put("adding-rnn", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.RNN, 32), 1e-3f));
         MODELS.put("adding-lstm", new Entry(() -> Recurrent.addingProblem(50, RecurrentCell.LSTM, 32), 1e-2f));
         MODELS.put("autoencoder", new Entry(Autoencoders::autoencoder, 5e-3f));
@@ -42,6 +44,12 @@ public final class ModelZoo {
     public static float adamLearningRate(String spec) {
         Entry e = MODELS.get(spec);
         return e == null ? 1e-3f : e.adamLr();
+    }
+
+    /** The learning-rate schedule a built-in model trains well with (constant for the others). */
+    public static LearningRateSchedule learningRateSchedule(String spec) {
+        Entry e = MODELS.get(spec);
+        return e == null ? LearningRateSchedule.constant() : e.schedule();
     }
 
     /** Names of the built-in models (the ILSVRC zoo's are {@link #zooNames()}). */

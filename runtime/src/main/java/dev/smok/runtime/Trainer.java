@@ -34,6 +34,15 @@ public final class Trainer {
      *         or there are fewer samples than one batch
      */
     public static History fit(Model model, Dataset train, Dataset test, int epochs, ProgressBar progress) {
+        return fit(model, train, test, epochs, LearningRateSchedule.constant(), progress);
+    }
+
+    /**
+     * As {@link #fit(Model, Dataset, Dataset, int, ProgressBar)}, with the learning rate of each
+     * epoch from {@code schedule} applied to the model's current rate (each change recompiles the
+     * training step; see {@link Model#setLearningRate}).
+     */
+    public static History fit(Model model, Dataset train, Dataset test, int epochs, LearningRateSchedule schedule, ProgressBar progress) {
         int batch = model.batch();
         if (!train.sampleShape().equals(model.network().inputShape())) {
             throw new DataException("network '" + model.network().name() + "' takes samples of " + model.network().inputShape().pretty()
@@ -46,19 +55,23 @@ public final class Trainer {
             throw new DataException("data set '" + train.name() + "' has " + train.classes() + " classes but network '"
                     + model.network().name() + "' outputs " + model.network().outputShape().pretty());
         }
-        Executable exe = model.trainingExecutable();
-        Tensor x = exe.buffer("x");
-        Tensor labels = model.loss().usesLabels() ? exe.buffer("labels") : null;
-        // regression data sets with one target per sample (the adding problem) keep it in labels()
-        Tensor targets = model.loss() == dev.smok.frontend.Loss.MSE && exe.graph().input("targets") != null
-                && exe.graph().input("targets").shape().size() == batch ? exe.buffer("targets") : null;
-        Tensor y = exe.buffer("y");
-        int in = train.sampleSize(), classes = y.shape().dim(1), steps = train.count() / batch;
+        float baseRate = model.optimizer().lr();
+        int in = train.sampleSize(), steps = train.count() / batch;
         int[] order = new int[train.count()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         SplittableRandom random = new SplittableRandom(model.options().seed());
         List<EpochStats> history = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            float rate = schedule.rate(baseRate, epoch, epochs);
+            model.setLearningRate(rate);
+            Executable exe = model.trainingExecutable(); // a new rate compiled a new one
+            Tensor x = exe.buffer("x");
+            Tensor labels = model.loss().usesLabels() ? exe.buffer("labels") : null;
+            // regression data sets with one target per sample (the adding problem) keep it in labels()
+            Tensor targets = model.loss() == dev.smok.frontend.Loss.MSE && exe.graph().input("targets") != null
+                    && exe.graph().input("targets").shape().size() == batch ? exe.buffer("targets") : null;
+            Tensor y = exe.buffer("y");
+            int classes = y.shape().dim(1);
             for (int i = order.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1), t = order[i];
                 order[i] = order[j];
@@ -90,7 +103,8 @@ public final class Trainer {
             history.add(st);
             progress.epochDone(String.format("epoch %d/%d  loss %.4f%s%s  %.1f s  %,.0f img/s", epoch, epochs, st.loss(),
                     Double.isNaN(st.trainAccuracy()) ? "" : String.format("  train acc %.4f", st.trainAccuracy()),
-                    Double.isNaN(testAcc) ? "" : String.format("  test acc %.4f", testAcc), seconds, st.imagesPerSecond()));
+                    Double.isNaN(testAcc) ? "" : String.format("  test acc %.4f", testAcc), seconds, st.imagesPerSecond())
+                    + (schedule instanceof LearningRateSchedule.Constant ? "" : String.format("  lr %.3g", rate)));
         }
         return new History(history, model.compileMillis());
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The foundation issue's accuracy floors, run exactly as the README's commands on the CPU backend. */
+/** The foundation and recurrent issues' accuracy floors, run exactly as the README's commands on the CPU backend. */
 class AccuracyFloorTest {
     static double trainAndReadAccuracy(Path dir, String... args) throws Exception {
         Path report = dir.resolve("report.json");
@@ -27,6 +27,12 @@ class AccuracyFloorTest {
     @Test void mlpReaches95PercentInThreeEpochs(@TempDir Path dir) throws Exception {
         double acc = trainAndReadAccuracy(dir, "train", "mlp", "--epochs", "3", "--seed", "1");
         assertTrue(acc >= 0.95, "mlp test accuracy " + acc);
+    }
+
+    /** Issue #9: sequential MNIST (28 rows of 28 pixels) with the lstm's defaults, Adam 6e-3 annealed per epoch (about a minute). */
+    @Test void lstmReaches95PercentInThreeEpochs(@TempDir Path dir) throws Exception {
+        double acc = trainAndReadAccuracy(dir, "train", "lstm", "--epochs", "3", "--seed", "1");
+        assertTrue(acc >= 0.95, "lstm test accuracy " + acc);
     }
 
     @Test void logisticRegressionReaches85Percent(@TempDir Path dir) throws Exception {

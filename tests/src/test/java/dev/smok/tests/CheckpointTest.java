@@ -94,6 +94,31 @@ class CheckpointTest {
         }
     }
 
+    /** Batch normalization's running statistics (and dropout's step) travel with the weights: inference after loading is the same. */
+    @Test void batchNormStatisticsAreSavedAndRequired(@TempDir Path dir) {
+        Path file = dir.resolve("bn.safetensors");
+        Network bn = Network.sequential("bn", 1, 6, 6).conv2d(2, 3).name("conv").batchNorm().name("bn").relu()
+                .flatten().dropout(0.25).dense(3).name("fc").softmax().seed(3);
+        float[] x = new float[4 * 36], probe = new float[5 * 36];
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        for (int i = 0; i < probe.length; i++) probe[i] = (float) r.nextDouble();
+        try (Model a = compile(bn, OptimizerSpec.adam(0.05f)); Model b = compile(bn, OptimizerSpec.adam(0.05f))) {
+            for (int s = 0; s < 3; s++) a.trainStep(x, LABELS);
+            float[] before = a.predict(probe, 5);
+            Checkpoints.save(a, file);
+            assertTrue(Checkpoints.read(file).tensors().containsKey("bn.running_mean"));
+            Checkpoints.load(b, file);
+            assertArrayEquals(before, b.predict(probe, 5), "the running statistics came along");
+
+            Map<String, Tensor> noStats = new java.util.LinkedHashMap<>(a.state());
+            noStats.remove("bn.running_var");
+            Checkpoints.write(file, noStats, Map.of());
+            CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(b, file));
+            assertTrue(e.getMessage().contains("'bn.running_var' is missing") && e.getMessage().contains("batch normalization"), e.getMessage());
+        }
+    }
+
     @Test void fileLayoutIsSafetensors() {
         byte[] b = SafeTensors.encode(Map.of("w", Tensor.of(Shape.of(2), 1.5f, -2f)), Map.of("k", "v"));
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);

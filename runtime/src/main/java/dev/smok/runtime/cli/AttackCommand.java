@@ -66,6 +66,7 @@ final class AttackCommand implements Callable<Integer> {
             Checkpoints.load(m, weights);
             OnePixelAttack attack = new OnePixelAttack((x, n) -> probabilities(m.predict(x, n), n, classes), h, w, classes, population, generations);
             float[] clean = probabilities(m.predict(test.x(), test.count()), test.count(), classes);
+            String[] names = classNames(classes);
             List<AttackGrid.Item> shown = new ArrayList<>();
             int tried = 0, fooled = 0;
             double confidence = 0;
@@ -83,14 +84,15 @@ final class AttackCommand implements Callable<Integer> {
                         float[] adv = img.clone();
                         adv[r.y() * w + r.x()] = r.value();
                         shown.add(new AttackGrid.Item(img, label, adv, r.predicted(), r.x(), r.y()));
+                        AttackGrid.write(grid, shown, h, w, names); // as it grows, so a long run stopped early leaves one
                     }
                 }
-                System.err.printf("\rattacked %d/%d, fooled %d", tried, images, fooled);
+                // one line per image: a long run (the paper's budget) shows its partial result as it goes
+                System.out.printf("image %d/%d (test #%d, %s): %s, %,d evaluations; so far %d fooled, %,.0f evaluations/s%n", tried, images, i,
+                        names[label], r.success() ? String.format("fooled into %s (p %.3f) by (%d, %d) = %.2f", names[r.predicted()], r.confidence(), r.x(), r.y(), r.value())
+                                : String.format("held (p %.3f)", r.confidence()), r.evaluations(), fooled, attack.evaluations() / ((System.nanoTime() - t0) / 1e9));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.err.println();
-            String[] names = new String[classes];
-            for (int k = 0; k < classes; k++) names[k] = Integer.toString(k);
             AttackGrid.write(grid, shown, h, w, names);
             System.out.printf("one-pixel %s attack on %s (%s): success %d/%d = %.1f%%, mean confidence of the wrong class %.3f, "
                             + "%,.0f candidate evaluations/s; grid written to %s%n",
@@ -98,6 +100,16 @@ final class AttackCommand implements Callable<Integer> {
                     fooled == 0 ? 0 : confidence / fooled, attack.evaluations() / seconds, grid);
         }
         return 0;
+    }
+
+    private static final String[] FASHION_MNIST = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+    /** Names for the grid's captions: Fashion-MNIST's articles, else the class numbers. */
+    private String[] classNames(int classes) {
+        if (data.equals("fashion-mnist") && classes == FASHION_MNIST.length) return FASHION_MNIST;
+        String[] names = new String[classes];
+        for (int k = 0; k < classes; k++) names[k] = Integer.toString(k);
+        return names;
     }
 
     /** Softmax of each row unless the rows already are probabilities (the model ends in softmax). */

@@ -3,6 +3,7 @@ package dev.smok.runtime.cli;
 import dev.smok.frontend.Network;
 import dev.smok.optimizer.OptimizerSpec;
 import dev.smok.runtime.Json;
+import dev.smok.runtime.LearningRateSchedule;
 import dev.smok.runtime.Model;
 import dev.smok.runtime.ModelZoo;
 import dev.smok.runtime.Options;
@@ -45,6 +46,10 @@ class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", description = "Learning rate. Default: the model's Adam rate (0.001 for most), 0.05 for sgd and momentum.")
     Float lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine",
+            description = "How the learning rate changes per epoch: constant, or cosine (annealed towards 0 over the epochs). Default: the model's (cosine for lstm, else constant).")
+    String lrSchedule;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization and shuffling. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -91,14 +96,16 @@ class TrainCommand implements Callable<Integer> {
         float rate = lr != null ? lr : optimizer.equals("adam") ? ModelZoo.adamLearningRate(model) : 0.05f;
         Options opts = new Options().batch(batch).backend(backend).seed(seed).optimizer(OptimizerSpec.named(optimizer, rate))
                 .dump(dump).disablePasses(disabled()).fusion(!noFusion);
+        LearningRateSchedule schedule = lrSchedule != null ? LearningRateSchedule.named(lrSchedule) : ModelZoo.learningRateSchedule(model);
         var trainSet = limit != null ? split.train().head(limit) : split.train();
         String b = banner();
         if (b != null) System.out.println(b);
-        System.out.printf("training %s (%,d parameters) on %s: %,d training and %,d test images, batch %d, %s, %s backend%n",
-                net.name(), net.paramCount(), data, trainSet.count(), split.test().count(), batch, opts.optimizer(), backend);
+        System.out.printf("training %s (%,d parameters) on %s: %,d training and %,d test images, batch %d, %s%s, %s backend%n",
+                net.name(), net.paramCount(), data, trainSet.count(), split.test().count(), batch, opts.optimizer(),
+                schedule instanceof LearningRateSchedule.Constant ? "" : " with a " + schedule + " schedule", backend);
         try (Model m = Smok.compile(net, opts)) {
             if (weights != null) Checkpoints.load(m, weights);
-            Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, ProgressBar.forConsole());
+            Trainer.History h = Trainer.fit(m, trainSet, split.test(), epochs, schedule, ProgressBar.forConsole());
             if (save != null) {
                 Checkpoints.save(m, save);
                 System.out.println("checkpoint written to " + save);
@@ -117,7 +124,7 @@ class TrainCommand implements Callable<Integer> {
                         last.loss(), h.epochs().get(0).loss(), last.imagesPerSecond(), h.compileMillis());
             }
             if (report != null) {
-                writeReport(net, h, m);
+                writeReport(net, h, m, schedule);
                 System.out.println("report written to " + report);
             }
         }
@@ -154,7 +161,7 @@ class TrainCommand implements Callable<Integer> {
         return off;
     }
 
-    private void writeReport(Network net, Trainer.History h, Model m) throws IOException {
+    private void writeReport(Network net, Trainer.History h, Model m, LearningRateSchedule schedule) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", net.name());
         r.put("params", net.paramCount());
@@ -162,6 +169,7 @@ class TrainCommand implements Callable<Integer> {
         r.put("backend", backend);
         r.put("batch", batch);
         r.put("optimizer", optimizer);
+        r.put("lr_schedule", schedule.toString());
         r.put("seed", seed);
         r.put("compile_ms", h.compileMillis());
         r.put("train_compile_ms", m.trainingCompileMillis());

@@ -37,7 +37,7 @@ public final class Checkpoints {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("smok.network", model.network().name());
-        meta.put("smok.optimizer", String.valueOf(model.options().optimizer()));
+        meta.put("smok.optimizer", String.valueOf(model.optimizer()));
         write(file, model.state(), meta);
     }
 
@@ -75,14 +75,15 @@ public final class Checkpoints {
     }
 
     /**
-     * Checks that {@code tensors} fit {@code network}: every parameter present with its shape, and
-     * nothing but parameters and optimizer slots of parameters.
+     * Checks that {@code tensors} fit {@code network}: every parameter and state (batch-norm running
+     * statistics) present with its shape, and nothing but those and optimizer slots of parameters.
      *
      * @throws CheckpointException naming the first tensor that differs, with the expected and found shapes
      */
     public static void validate(Network network, Map<String, Tensor> tensors) {
-        Map<String, Shape> params = new LinkedHashMap<>();
+        Map<String, Shape> params = new LinkedHashMap<>(), states = new LinkedHashMap<>();
         for (ParamSpec p : network.params()) params.put(p.name(), p.shape());
+        for (ParamSpec s : network.states()) states.put(s.name(), s.shape()); // batch-norm running statistics
         for (var p : params.entrySet()) {
             Tensor t = tensors.get(p.getKey());
             if (t == null) {
@@ -91,9 +92,17 @@ public final class Checkpoints {
             }
             if (!t.shape().equals(p.getValue())) throw mismatch(p.getKey(), p.getValue(), t.shape());
         }
+        for (var p : states.entrySet()) { // inference needs them as much as the weights
+            Tensor t = tensors.get(p.getKey());
+            if (t == null) {
+                throw new CheckpointException("tensor '" + p.getKey() + "' is missing: network '" + network.name()
+                        + "' expects it with shape " + p.getValue().pretty() + " (a running statistic of batch normalization)");
+            }
+            if (!t.shape().equals(p.getValue())) throw mismatch(p.getKey(), p.getValue(), t.shape());
+        }
         for (var e : tensors.entrySet()) {
             String name = e.getKey();
-            if (params.containsKey(name)) continue;
+            if (params.containsKey(name) || states.containsKey(name)) continue;
             if (name.equals("@step")) {
                 if (!e.getValue().shape().equals(Shape.of(1))) throw mismatch(name, Shape.of(1), e.getValue().shape());
                 continue;
