@@ -3,6 +3,7 @@ package dev.smok.gpu;
 import dev.smok.ir.Executable;
 import dev.smok.ir.Graph;
 import dev.smok.ir.Input;
+import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
 
 import java.util.Random;
@@ -42,6 +43,36 @@ final class Feeds {
         for (Input in : g.inputs()) {
             float[] d = data(in, r);
             for (Executable e : exes) e.buffer(in.name()).copyFrom(d, 0);
+        }
+    }
+
+    /**
+     * Fills both executables alike (seed 42), then runs {@code steps} steps, each after the first
+     * on fresh data inputs drawn from {@code dataSeed}, and asserts after every step that the
+     * outputs ({@link #OP_ATOL}, {@link #OP_RTOL}) and every parameter and state
+     * ({@link #STATE_ATOL}, {@link #STATE_RTOL}) of {@code device} equal {@code reference}'s.
+     */
+    static void assertStepsMatch(Graph g, Executable device, Executable reference, int steps, long dataSeed) {
+        fillAll(g, 42, device, reference);
+        Random r = new Random(dataSeed);
+        for (int s = 0; s < steps; s++) {
+            if (s > 0) {
+                for (Input in : g.inputs(Role.INPUT)) {
+                    float[] d = data(in, r);
+                    device.buffer(in.name()).copyFrom(d, 0);
+                    reference.buffer(in.name()).copyFrom(d, 0);
+                }
+            }
+            device.run();
+            reference.run();
+            for (String out : g.outputs().keySet()) {
+                assertClose(g.name() + " output " + out + " step " + s, reference.buffer(out), device.buffer(out), OP_ATOL, OP_RTOL);
+            }
+            for (Input in : g.inputs()) {
+                if (in.role() != Role.INPUT) {
+                    assertClose(in.name() + " after step " + s, reference.buffer(in.name()), device.buffer(in.name()), STATE_ATOL, STATE_RTOL);
+                }
+            }
         }
     }
 

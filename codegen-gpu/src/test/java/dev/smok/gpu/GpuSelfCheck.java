@@ -3,12 +3,9 @@ package dev.smok.gpu;
 import dev.smok.ir.Backend;
 import dev.smok.ir.Executable;
 import dev.smok.ir.Graph;
-import dev.smok.ir.Input;
-import dev.smok.ir.Role;
 import dev.smok.ir.interp.InterpreterBackend;
 
 import java.nio.file.Path;
-import java.util.Random;
 
 /**
  * Command-line correctness check of a GPU backend against the interpreter, for machines without
@@ -46,27 +43,7 @@ public final class GpuSelfCheck {
     private static boolean check(Backend backend, Graph g, int steps, Path dump) {
         long t0 = System.nanoTime();
         try (Executable gpu = backend.compile(g, dump); Executable ref = new InterpreterBackend().compile(g, null)) {
-            Feeds.fillAll(g, 42, gpu, ref);
-            Random r = new Random(5);
-            for (int s = 0; s < steps; s++) {
-                if (s > 0) {
-                    for (Input in : g.inputs(Role.INPUT)) {
-                        float[] d = Feeds.data(in, r);
-                        gpu.buffer(in.name()).copyFrom(d, 0);
-                        ref.buffer(in.name()).copyFrom(d, 0);
-                    }
-                }
-                gpu.run();
-                ref.run();
-                for (String out : g.outputs().keySet()) {
-                    Feeds.assertClose(g.name() + " output " + out + " step " + s, ref.buffer(out), gpu.buffer(out), Feeds.OP_ATOL, Feeds.OP_RTOL);
-                }
-                for (Input in : g.inputs()) {
-                    if (in.role() != Role.INPUT) {
-                        Feeds.assertClose(in.name() + " after step " + s, ref.buffer(in.name()), gpu.buffer(in.name()), Feeds.STATE_ATOL, Feeds.STATE_RTOL);
-                    }
-                }
-            }
+            Feeds.assertStepsMatch(g, gpu, ref, steps, 5);
             System.out.printf("PASS %-24s %6.0f ms%n", g.name(), (System.nanoTime() - t0) / 1e6);
             return true;
         } catch (AssertionError | RuntimeException e) {
