@@ -13,12 +13,18 @@ import java.util.Map;
  * state, output and intermediate, and the generated {@link Program} that runs over it. Buffers
  * are views of the arena, so writing an input costs no copy; a steady-state {@link #run()}
  * allocates nothing. Not thread-safe: one run at a time.
+ *
+ * <p>The arena is allocated when first needed (the first {@link #buffer} or {@link #run}), not by
+ * the compile: its size grows with what the graph keeps (backpropagation through T time steps
+ * keeps T steps of activations), while the generated code does not, so compile time stays
+ * independent of T and the allocation is paid by the first use, where it belongs.
  */
 public final class CpuExecutable implements Executable {
     private final Graph graph;
     private final Program program;
     private final WorkerPool pool;
-    private final float[] arena;
+    private final MemoryPlan memory;
+    private float[] arena; // allocated by the first buffer() or run()
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final int kernelCount;
     private final String plan;
@@ -27,30 +33,42 @@ public final class CpuExecutable implements Executable {
         this.graph = graph;
         this.program = program;
         this.pool = pool;
-        this.arena = new float[Math.max(mp.size, 1)];
+        this.memory = mp;
         this.kernelCount = kernelCount;
         this.plan = plan;
-        for (Input in : graph.inputs()) buffers.put(in.name(), new Tensor(in.shape(), arena, mp.offsets.get(in.value())));
-        for (var e : graph.outputs().entrySet()) {
-            buffers.putIfAbsent(e.getKey(), new Tensor(e.getValue().shape(), arena, mp.outputOffsets.get(e.getKey())));
+    }
+
+    /** The arena, allocated with a view per input and output on first use. */
+    private float[] arena() {
+        if (arena == null) {
+            arena = new float[Math.max(memory.size, 1)];
+            for (Input in : graph.inputs()) buffers.put(in.name(), new Tensor(in.shape(), arena, memory.offsets.get(in.value())));
+            for (var e : graph.outputs().entrySet()) {
+                buffers.putIfAbsent(e.getKey(), new Tensor(e.getValue().shape(), arena, memory.outputOffsets.get(e.getKey())));
+            }
         }
+        return arena;
     }
 
     @Override public Graph graph() { return graph; }
 
     @Override public Tensor buffer(String name) {
+        arena();
         Tensor t = buffers.get(name);
         if (t == null) throw new IllegalArgumentException("graph '" + graph.name() + "' has no input or output named '" + name + "'");
         return t;
     }
 
-    @Override public void run() { program.run(arena); }
+    @Override public void run() { program.run(arena()); }
 
     /** Kernels the schedule runs per step (fused loops, products and kernel calls). */
     public int kernelCount() { return kernelCount; }
 
-    /** Size of the arena in bytes (all buffers of the executable). */
-    public long arenaBytes() { return (long) arena.length * Float.BYTES; }
+    /** Size of the arena in bytes (all buffers of the executable), whether or not it is allocated yet. */
+    public long arenaBytes() { return (long) Math.max(memory.size, 1) * Float.BYTES; }
+
+    /** Whether the arena has been allocated (by a {@link #buffer} or {@link #run} call). */
+    public boolean arenaAllocated() { return arena != null; }
 
     /** The kernel plan as text: which nodes fused into which kernel, arena offsets, copies. */
     public String plan() { return plan; }

@@ -1,14 +1,14 @@
 package dev.smok.cpu;
 
 /**
- * Layout kernels driven by an index map computed once at compile time: transpose (a gather,
- * out[i] = in[map[i]]) and reductions over axis sets that are not contiguous (map[i] is the output
- * element that input element i folds into). Used only where the shape has no faster vectorized
- * form; an instance is shared by the generated code as a constant.
+ * Reductions over axis sets that are not contiguous, driven by an index map computed once at
+ * compile time (map[i] is the output element that input element i folds into). Used only where the
+ * shape has no faster vectorized form; an instance is shared by the generated code as a constant.
+ * (Transposes are strided copies, {@link LayoutKernels.Transpose}, with no map.)
  */
 public final class IndexedKernels {
     /** What an instance computes. */
-    enum Kind { GATHER, REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MAX_GRAD }
+    enum Kind { REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MAX_GRAD }
 
     private final Kind kind;
     private final int[] map;
@@ -26,7 +26,6 @@ public final class IndexedKernels {
     public void run(float[] a) {
         int[] mp = map;
         switch (kind) {
-            case GATHER -> { for (int i = 0; i < mp.length; i++) a[out + i] = a[in + mp[i]]; }
             case REDUCE_SUM, REDUCE_MEAN -> {
                 java.util.Arrays.fill(a, out, out + outSize, 0f);
                 for (int i = 0; i < mp.length; i++) a[out + mp[i]] += a[in + i];
@@ -58,26 +57,6 @@ public final class IndexedKernels {
                 if (!reduced[d]) { idx += coord * stride; stride *= dims[d]; }
             }
             map[i] = idx;
-        }
-        return map;
-    }
-
-    /** For each output element of a transpose by {@code perm}, its flat input index. */
-    static int[] transposeMap(int[] inDims, int[] perm) {
-        int r = inDims.length;
-        int[] inStrides = new int[r];
-        int acc = 1;
-        for (int d = r - 1; d >= 0; d--) { inStrides[d] = acc; acc *= inDims[d]; }
-        int[] od = new int[r];
-        for (int d = 0; d < r; d++) od[d] = inDims[perm[d]];
-        int[] map = new int[acc];
-        for (int i = 0; i < acc; i++) {
-            int rem = i, src = 0;
-            for (int d = r - 1; d >= 0; d--) {
-                src += (rem % od[d]) * inStrides[perm[d]];
-                rem /= od[d];
-            }
-            map[i] = src;
         }
         return map;
     }

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The ops the schedule runs through a <em>kernel object</em>: convolution and its gradients,
- * pooling, batch norm, dropout, LRN, concat / slice / pad, CTC and scan.
+ * pooling, batch norm, dropout, LRN, concat / slice / pad / transpose, CTC and scan.
  *
  * <p>Design: at compile time {@link #create} turns a node into an instance of a small final
  * {@link Kernel} class whose fields hold everything constant about the node (arena offsets,
@@ -33,7 +33,7 @@ final class OpCalls {
     /** Ops always run by a kernel object. */
     static final Set<Op> OPS = EnumSet.of(Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD,
             Op.MAX_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL, Op.AVG_POOL_GRAD, Op.GLOBAL_AVG_POOL,
-            Op.CONCAT, Op.SLICE, Op.PAD, Op.DROPOUT,
+            Op.CONCAT, Op.SLICE, Op.PAD, Op.TRANSPOSE, Op.DROPOUT,
             Op.BATCH_NORM, Op.BATCH_NORM_TRAIN, Op.BATCH_NORM_INPUT_GRAD, Op.BATCH_NORM_GAMMA_GRAD,
             Op.LRN, Op.LRN_GRAD, Op.CTC_LOSS, Op.CTC_GRAD, Op.SCAN);
 
@@ -86,7 +86,7 @@ final class OpCalls {
         return switch (n.op()) {
             case CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> ConvCalls.create(n, in, out, ctx);
             case MAX_POOL, MAX_POOL_GRAD, AVG_POOL, AVG_POOL_GRAD, GLOBAL_AVG_POOL -> PoolKernels.create(n, in, out);
-            case CONCAT, SLICE, PAD -> LayoutKernels.create(n, in, out);
+            case CONCAT, SLICE, PAD, TRANSPOSE -> LayoutKernels.create(n, in, out);
             case DROPOUT, BATCH_NORM, BATCH_NORM_TRAIN, BATCH_NORM_INPUT_GRAD, BATCH_NORM_GAMMA_GRAD, LRN, LRN_GRAD, REDUCE_SUM ->
                     NormCalls.create(n, in, out);
             case CTC_LOSS, CTC_GRAD -> CtcKernel.create(n, in, out);

@@ -187,14 +187,12 @@ final class ScheduleEmitter {
                     boolean[] reduced = new boolean[xs.rank()];
                     for (int ax : axes) reduced[ax] = true;
                     IndexedKernels.Kind kind = grad ? IndexedKernels.Kind.REDUCE_MAX_GRAD
-                            : IndexedKernels.Kind.values()[1 + mode];
+                            : IndexedKernels.Kind.values()[mode];
                     int outSize = grad ? n.in(1).shape().size() : os.size();
                     indexed(mv, new IndexedKernels(kind, IndexedKernels.reduceMap(xs.dims(), reduced), in[0], out,
                             grad ? in[1] : 0, grad ? in[2] : 0, outSize));
                 }
             }
-            case TRANSPOSE -> indexed(mv, new IndexedKernels(IndexedKernels.Kind.GATHER,
-                    IndexedKernels.transposeMap(n.in(0).shape().dims(), n.attrs().ints("perm")), in[0], out, 0, 0, os.size()));
             case ONE_HOT -> staticCall(mv, loss, "oneHot", "([FIIII)V", in[0], out, os.dim(0), os.dim(1));
             case MSE_LOSS -> staticCall(mv, loss, "mse", "([FIIII)V", in[0], in[1], out, n.in(0).shape().size());
             case BCE_LOSS -> staticCall(mv, loss, "bce", "([FIIII)V", in[0], in[1], out, n.in(0).shape().size());

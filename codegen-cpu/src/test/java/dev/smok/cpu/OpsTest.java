@@ -157,6 +157,12 @@ class OpsTest {
         Value x = b.input("x", Shape.of(3, 5, 7));
         b.output("t", b.transpose(x, 2, 0, 1));
         b.output("t2", b.transpose(b.reshape(x, Shape.of(15, 7)), 1, 0));
+        b.output("t3", b.transpose(x, 1, 0, 2)); // [N,T,F] -> [T,N,F]: rows of 7 contiguous floats
+        Value y = b.input("y", Shape.of(2, 3, 1, 4, 20));
+        b.output("t4", b.transpose(y, 1, 0, 2, 3, 4)); // rows of 80 (arraycopy) after merging and dropping the 1
+        b.output("t5", b.transpose(y, 0, 3, 4, 1, 2)); // NCHW -> NHWC-like: [2, 80, 3] strided
+        b.output("t6", b.transpose(y, 0, 1, 2, 3, 4)); // identity: one block
+        b.output("t7", b.transpose(y, 4, 2, 0, 3, 1));
         b.output("r", b.relu(b.reshape(x, Shape.of(105))));
         b.output("rx", b.reshape(x, Shape.of(7, 15)));
         b.output("xin", x);

@@ -1,6 +1,7 @@
 package dev.smok.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smok.ir.Graph;
@@ -74,6 +75,10 @@ class TrainingStepTest {
                     "arena " + ex.arenaBytes() + ", inputs " + inputs + ", intermediates " + intermediates);
             // every parameter update is done in place by its fused SGD loop
             assertEquals(6, plan.split("written in place", -1).length - 1, plan);
+            // the compile plans the arena; the first buffer (or run) allocates it, at the planned size
+            assertFalse(ex.arenaAllocated());
+            assertEquals(ex.arenaBytes(), ex.buffer("x").data().length * 4L);
+            assertTrue(ex.arenaAllocated());
         }
     }
 
