@@ -33,8 +33,12 @@ import java.util.Map;
  * <p>Loop body: load every column-varying input, then compute each member in order with direct
  * {@code FloatVector} calls ({@link VectorOpEmitter}) on vector locals, storing materialized
  * results right after they are computed. All loads precede all stores, so a result may overwrite an input in place. Columns
- * run 16 at a time; the ragged tail repeats the body with a mask from
+ * run a vector (8 or 16 floats) at a time; the ragged tail repeats the body with a mask from
  * {@code indexInRange(c, c1)}. All shape numbers are constants in the bytecode.
+ *
+ * <p>A loop of fewer than {@link #SCALAR_MAX_ELEMENTS} elements is emitted with scalar floats
+ * instead ({@link ScalarOpEmitter}), one column at a time: it runs too rarely for HotSpot to
+ * compile it with C2, and vector code in C1 allocates every vector on the heap.
  */
 final class FusedLoopEmitter {
     static final String FV = "jdk/incubator/vector/FloatVector";
@@ -44,6 +48,14 @@ final class FusedLoopEmitter {
     static final String VM = "dev/smok/cpu/VectorMath";
     private static final int[] NONE = {};
     private static final int[] ADAM_STEP = {3};
+    /**
+     * Loops over fewer elements than this are scalar. A loop of a bias or a step counter runs once
+     * per step with one or two vectors' work: HotSpot compiles it with C2 only after some 15,000
+     * invocations plus loop iterations, thousands of steps, and until then its C1 code boxes every
+     * vector (27 float[8], 1,296 bytes per step of the MLP 784-512-512-10). From this size on a
+     * loop counts enough iterations to reach C2 within a few hundred steps.
+     */
+    static final int SCALAR_MAX_ELEMENTS = 256;
 
     /** Inputs of {@code op} the loop reads once per row as scalars; they must come from outside the kernel. */
     static int[] rowInvariantInputs(Op op) { return op == Op.ADAM_UPDATE ? ADAM_STEP : NONE; }
@@ -63,6 +75,8 @@ final class FusedLoopEmitter {
     private final MemoryPlan memory;
     final int rows, cols;
     private final boolean flat;
+    /** Scalar floats rather than vectors: the loop is small (see {@link #SCALAR_MAX_ELEMENTS}). */
+    final boolean scalar;
     private final int[] outDims;
     private final Map<Value, Access> inputs = new IdentityHashMap<>();
     private final List<Access> inputOrder = new ArrayList<>();
@@ -90,6 +104,7 @@ final class FusedLoopEmitter {
             rows = s.size() / cols;
             flat = false;
         }
+        scalar = (long) rows * cols < SCALAR_MAX_ELEMENTS;
         if (kernel.head != null) addInput(kernel.head.out(), outDims);
         for (Node n : kernel.members) {
             for (int i = 0; i < n.inputs().size(); i++) {
@@ -169,7 +184,7 @@ final class FusedLoopEmitter {
         }
         scratch = nextSlot;
         nextSlot += 3;
-        Label rLoop = new Label(), rEnd = new Label(), cLoop = new Label(), tail = new Label(), rNext = new Label();
+        Label rLoop = new Label(), rEnd = new Label(), cLoop = new Label(), rNext = new Label();
         mv.visitVarInsn(ILOAD, 1);
         mv.visitVarInsn(ISTORE, 5);
         mv.visitLabel(rLoop);
@@ -180,6 +195,30 @@ final class FusedLoopEmitter {
         mv.visitVarInsn(ILOAD, 3);
         mv.visitVarInsn(ISTORE, 6);
         mv.visitLabel(cLoop);
+        if (scalar) emitScalarColumns(mv, cLoop, rNext);
+        else emitVectorColumns(mv, cLoop, rNext);
+        mv.visitLabel(rNext);
+        mv.visitIincInsn(5, 1);
+        mv.visitJumpInsn(GOTO, rLoop);
+        mv.visitLabel(rEnd);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Columns c0 .. c1 of a row one at a time; at {@code cLoop} local 6 is the column. */
+    private void emitScalarColumns(MethodVisitor mv, Label cLoop, Label rNext) {
+        mv.visitVarInsn(ILOAD, 6);
+        mv.visitVarInsn(ILOAD, 4);
+        mv.visitJumpInsn(IF_ICMPGE, rNext);
+        emitScalarBody(mv);
+        mv.visitIincInsn(6, 1);
+        mv.visitJumpInsn(GOTO, cLoop);
+    }
+
+    /** Columns c0 .. c1 of a row a vector at a time, then the ragged tail under a mask (local 7). */
+    private void emitVectorColumns(MethodVisitor mv, Label cLoop, Label rNext) {
+        Label tail = new Label();
         mv.visitVarInsn(ILOAD, 6);
         mv.visitVarInsn(ILOAD, 4);
         push(mv, VectorMath.SPECIES.length());
@@ -198,13 +237,6 @@ final class FusedLoopEmitter {
         mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "indexInRange", "(II)" + MASK_D, true);
         mv.visitVarInsn(ASTORE, 7);
         emitBody(mv, true);
-        mv.visitLabel(rNext);
-        mv.visitIincInsn(5, 1);
-        mv.visitJumpInsn(GOTO, rLoop);
-        mv.visitLabel(rEnd);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
     }
 
     /** Row offsets of all inputs and outputs, scalar inputs broadcast, Adam corrections. */
@@ -227,6 +259,7 @@ final class FusedLoopEmitter {
                 mv.visitVarInsn(ILOAD, acc.vecSlot);
                 mv.visitInsn(FALOAD);
                 mv.visitVarInsn(FSTORE, acc.floatSlot);
+                if (scalar) continue;
                 mv.visitFieldInsn(GETSTATIC, VM, "SPECIES", SPECIES_D);
                 mv.visitVarInsn(FLOAD, acc.floatSlot);
                 mv.visitMethodInsn(INVOKESTATIC, FV, "broadcast", "(" + SPECIES_D + "F)" + FV_D, false);
@@ -296,6 +329,39 @@ final class FusedLoopEmitter {
         }
     }
 
+    /** One column of the loop in scalar floats: the vector slots hold floats. */
+    private void emitScalarBody(MethodVisitor mv) {
+        for (Access acc : inputOrder) {
+            if (!acc.colVarying) continue;
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, acc.baseSlot);
+            mv.visitVarInsn(ILOAD, 6);
+            mv.visitInsn(IADD);
+            mv.visitInsn(FALOAD);
+            mv.visitVarInsn(FSTORE, acc.vecSlot);
+        }
+        for (Node n : kernel.members) {
+            for (Value v : n.inputs()) {
+                Integer slot = vecSlot.get(v);
+                Access acc = inputs.get(v);
+                mv.visitVarInsn(FLOAD, slot != null ? slot : acc.colVarying ? acc.vecSlot : acc.floatSlot);
+            }
+            int[] adam = adamSlots.get(n);
+            new ScalarOpEmitter(mv).emit(n, adam == null ? -1 : adam[0], adam == null ? -1 : adam[1]);
+            int slot = vecSlot.get(n.out());
+            mv.visitVarInsn(FSTORE, slot);
+            Integer ob = outBaseSlot.get(n.out());
+            if (ob != null) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitVarInsn(ILOAD, ob);
+                mv.visitVarInsn(ILOAD, 6);
+                mv.visitInsn(IADD);
+                mv.visitVarInsn(FLOAD, slot);
+                mv.visitInsn(FASTORE);
+            }
+        }
+    }
+
     private void loadVec(MethodVisitor mv, Value v) {
         Integer slot = vecSlot.get(v);
         if (slot == null) slot = inputs.get(v).vecSlot;
@@ -318,7 +384,7 @@ final class FusedLoopEmitter {
 
     /** One line for the kernel plan dump. */
     String describe() {
-        StringBuilder b = new StringBuilder("space [" + rows + "," + cols + "]" + (flat ? " flat" : ""));
+        StringBuilder b = new StringBuilder("space [" + rows + "," + cols + "]" + (flat ? " flat" : "") + (scalar ? " scalar" : ""));
         for (Access acc : inputOrder) {
             b.append("\n      in ").append(acc.value.ref()).append(" @").append(acc.offset)
                     .append(acc.colVarying ? " vector" : " scalar/row");

@@ -23,12 +23,13 @@ import java.util.Map;
 
 /**
  * Every op of {@link Op} on the CPU backend against the interpreter, on ragged shapes (1, 7, 15,
- * 17, 63 ...). Tolerances are relative to the largest reference magnitude: 1e-5 for arithmetic,
+ * 17, 63 ...), elementwise ones both below and above {@link FusedLoopEmitter#SCALAR_MAX_ELEMENTS}
+ * (scalar and vector loops, ragged vector tails). Tolerances are relative to the largest reference magnitude: 1e-5 for arithmetic,
  * 2e-5 for transcendental functions (SVML exp/log/tanh within a few ulp).
  */
 class OpsTest {
     static final Shape[] SHAPES = {Shape.of(1), Shape.of(7), Shape.of(17), Shape.of(63), Shape.of(15, 17),
-            Shape.of(3, 5, 7), Shape.of(2, 33), Shape.of(1, 65)};
+            Shape.of(3, 5, 7), Shape.of(2, 33), Shape.of(1, 65), Shape.of(19, 17), Shape.of(300)};
 
     private static Graph unary(Op op, Shape s, Attrs a) {
         GraphBuilder b = new GraphBuilder(op.text());
@@ -55,7 +56,8 @@ class OpsTest {
         Shape[][] pairs = {
             {Shape.of(7), Shape.of(7)}, {Shape.of(15, 17), Shape.of(17)}, {Shape.of(15, 17), Shape.of(15, 1)},
             {Shape.of(15, 17), Shape.scalar()}, {Shape.of(1), Shape.of(63)}, {Shape.of(3, 5, 7), Shape.of(3, 1, 7)},
-            {Shape.of(3, 1, 7), Shape.of(5, 1)}, {Shape.of(2, 3, 4, 5), Shape.of(3, 1, 1)}, {Shape.of(4, 1), Shape.of(1, 33)}
+            {Shape.of(3, 1, 7), Shape.of(5, 1)}, {Shape.of(2, 3, 4, 5), Shape.of(3, 1, 1)}, {Shape.of(4, 1), Shape.of(1, 33)},
+            {Shape.of(23, 17), Shape.of(17)}, {Shape.of(23, 17), Shape.of(23, 1)}, {Shape.of(3, 11, 9), Shape.of(3, 1, 9)}
         };
         for (Shape[] p : pairs) {
             GraphBuilder b = new GraphBuilder(name);
@@ -67,7 +69,7 @@ class OpsTest {
 
     @Test
     void biasAddAndBroadcastToAndConstant() {
-        for (Shape s : new Shape[] {Shape.of(7, 17), Shape.of(2, 3, 5, 5), Shape.of(1, 63)}) {
+        for (Shape s : new Shape[] {Shape.of(7, 17), Shape.of(2, 3, 5, 5), Shape.of(1, 63), Shape.of(19, 17), Shape.of(3, 7, 5, 5)}) {
             GraphBuilder b = new GraphBuilder("bias");
             Value x = b.input("x", s);
             Value y = b.biasAdd(x, b.input("b", Shape.of(s.dim(1))));
