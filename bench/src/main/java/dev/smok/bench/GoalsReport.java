@@ -45,6 +45,7 @@ public final class GoalsReport {
             System.out.printf("plan: training step %d kernels, arena %d bytes; inference %d kernels, arena %d bytes%n",
                     step.kernelCount(), step.arenaBytes(), inf.kernelCount(), inf.arenaBytes());
             double stepSec = BenchSupport.secondsPerRun(step::run, 8, 9);
+            int warm = warmUntilAllocationFree(step, 100, 5000);
             long[] alloc = allocatedPerRun(step, 200);
             Executable ref = new InterpreterBackend().compile(train, null);
             BenchSupport.fill(ref, 1);
@@ -55,7 +56,9 @@ public final class GoalsReport {
             double refSec = (System.nanoTime() - s) / 1e9 / refRuns;
             System.out.printf("train step batch 64: smok %.1f us, interpreter %.1f us, speed-up %.1fx%n",
                     stepSec * 1e6, refSec * 1e6, refSec / stepSec);
-            System.out.printf("bytes allocated per steady-state training step: caller %d, workers %d%n", alloc[0], alloc[1]);
+            System.out.printf("bytes allocated per steady-state training step: caller %d, workers %d (%s)%n", alloc[0], alloc[1],
+                    warm >= 0 ? "first allocation-free window of 100 steps after " + warm + " steps"
+                              : "no allocation-free window of 100 steps within 5,000: C2 has not compiled every kernel yet");
             double infSec = BenchSupport.secondsPerRun(inf::run, 5, 9);
             long[] inAlloc = allocatedPerRun(inf, 2000);
             double[] q = runQuantiles(inf, 20_000);
@@ -80,7 +83,21 @@ public final class GoalsReport {
         return new double[] {t[0] / 1e9, t[runs / 10] / 1e9, t[runs / 2] / 1e9};
     }
 
-    /** {caller bytes, worker bytes} per run, over {@code runs} runs. */
+    /**
+     * Runs {@code ex} in windows of {@code window} runs until a window allocates no byte on any
+     * thread (C2 has compiled every kernel; before that the Vector API boxes vectors), at most
+     * {@code maxRuns} runs. Returns the runs of this warm-up before that window (the timing before
+     * it ran more), or -1 if no window was allocation-free.
+     */
+    static int warmUntilAllocationFree(CpuExecutable ex, int window, int maxRuns) {
+        for (int done = 0; done < maxRuns; done += window) {
+            long[] a = allocatedPerRun(ex, window);
+            if (a[0] == 0 && a[1] == 0) return done;
+        }
+        return -1;
+    }
+
+    /** {caller bytes, worker bytes} per run, over {@code runs} runs, rounded up (any byte allocated shows). */
     static long[] allocatedPerRun(CpuExecutable ex, int runs) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = ex.workerThreadIds();
@@ -91,6 +108,6 @@ public final class GoalsReport {
         long[] w1 = mx.getThreadAllocatedBytes(ids);
         long w = 0;
         for (int i = 0; i < ids.length; i++) w += w1[i] - w0[i];
-        return new long[] {(c1 - c0) / runs, w / runs};
+        return new long[] {Math.ceilDiv(c1 - c0, runs), Math.ceilDiv(w, runs)};
     }
 }
