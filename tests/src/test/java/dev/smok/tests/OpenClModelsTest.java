@@ -26,7 +26,7 @@ import java.util.Map;
  * standard passes, autodiff with Adam) that use the ops added last to the GPU lowering: scan
  * (recurrent layers; backpropagation through time is a reverse scan), slice and pad
  * (bidirectional layers, scan results), concat (inception blocks), LRN, global average pooling
- * and the CTC loss. Each inference graph and training step equals the interpreter within 2e-4
+ * and the CTC loss. Each graph equals the interpreter within 2e-4
  * of the largest reference magnitude of each tensor. Skipped, with the reason printed, where no
  * OpenCL device is present, unless SMOK_REQUIRE_OPENCL=1 (CI).
  */
@@ -63,16 +63,15 @@ class OpenClModelsTest {
         }
     }
 
-    @Test void recurrentLayersForwardAndTrainingStepEqualTheInterpreter() {
-        Object[][] cases = {{RecurrentCell.LSTM, 5, false, true}, {RecurrentCell.GRU, 4, true, false}, {RecurrentCell.RNN, 1, false, false}};
-        for (Object[] c : cases) {
-            int steps = (int) c[1];
-            Network net = RecurrentLayerTest.single((RecurrentCell) c[0], steps, (boolean) c[2], (boolean) c[3]);
-            Graph infer = net.inference(2);
-            sameAsInterpreter(infer, CpuCnnTrainingTest.inputs(infer, steps, 2));
-            Graph step = train(net, 2, Loss.MSE);
-            sameAsInterpreter(step, CpuCnnTrainingTest.inputs(step, steps + 9, 2));
-        }
+    /**
+     * A GRU returning its whole sequence, as a training step (the forward scan with saved carries,
+     * the reverse scan, the hoisted weight-gradient GEMMs). The other cells, directions and
+     * lengths run in the CPU backend's {@code CpuRecurrentTest}; on PoCL each graph costs seconds
+     * of kernel builds, so this test keeps to one cell next to the speech model's LSTM.
+     */
+    @Test void gruTrainingStepEqualsTheInterpreter() {
+        Graph step = train(RecurrentLayerTest.single(RecurrentCell.GRU, 4, true, false), 2, Loss.MSE);
+        sameAsInterpreter(step, CpuCnnTrainingTest.inputs(step, 13, 2));
     }
 
     /** Conv, bidirectional LSTM over the frames, per-frame dense and the CTC loss (SpeechTest's tiny transcriber). */
@@ -89,7 +88,8 @@ class OpenClModelsTest {
 
     /**
      * A small inception block (concat of four branches) after LRN, a residual block, global
-     * average pooling and a dense head: inference and a training step.
+     * average pooling and a dense head: inference. (Their gradients, slice, lrn_grad and the
+     * pointwise global-pool gradient, are per-op graphs of codegen-gpu's OpenClOpsTest.)
      */
     @Test void inceptionResidualNetworkEqualsTheInterpreter() {
         Network net = Network.sequential("inception_residual", 2, 9, 9).conv2d(6, 3, Conv2d.with().padding(1)).relu().lrn(5, 1e-2, 0.75, 2);
@@ -100,7 +100,5 @@ class OpenClModelsTest {
         net.relu().globalAvgPool().dense(5).softmax().seed(7);
         Graph infer = Pipelines.inference().run(net.inference(2));
         sameAsInterpreter(infer, CpuCnnTrainingTest.inputs(infer, 1, 5));
-        Graph step = train(net, 2, Loss.CROSS_ENTROPY);
-        sameAsInterpreter(step, CpuCnnTrainingTest.inputs(step, 2, 5));
     }
 }
