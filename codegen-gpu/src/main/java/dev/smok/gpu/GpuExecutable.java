@@ -89,12 +89,13 @@ final class GpuExecutable implements Executable {
                 device.upload(slots[plan.inputSlots().get(name)], t.data(), t.offset(), t.size());
             }
         }
-        List<int[]> launches = plan.launches();
-        for (int k = 0; k < kernels.length; k++) {
-            int[] bind = launches.get(k);
+        List<ExecutionPlan.Launch> launches = plan.launches();
+        for (int k = 0; k < launches.size(); k++) {
+            ExecutionPlan.Launch launch = launches.get(k);
+            int[] bind = launch.slots();
             long[] a = args[k] == null ? (args[k] = new long[bind.length]) : args[k];
             for (int p = 0; p < bind.length; p++) a[p] = slots[bind[p]];
-            device.launch(kernels[k], plan.kernels().get(k), a);
+            device.launch(kernels[launch.kernel()], plan.kernels().get(launch.kernel()), a);
         }
         device.finish();
         plan.outputSlots().forEach((name, slot) -> {

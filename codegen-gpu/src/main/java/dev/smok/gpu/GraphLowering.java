@@ -37,8 +37,9 @@ import java.util.Set;
  *       ({@link #element}). Chains of elementwise ops thus become one kernel, and a reduction
  *       reads its pointwise producer directly (relu_grad into reduce_sum, for example).</li>
  *   <li>Every other node becomes one kernel ({@link PointwiseOps}, {@link KernelTemplates},
- *       {@link ConvTemplates}, {@link NormTemplates}; split-K GEMMs two)
- *       writing its own slot.</li>
+ *       {@link ConvTemplates}, {@link NormTemplates}; split-K GEMMs two, CTC three)
+ *       writing its own slot. A scan is a loop of launches ({@link ScanLowering}): its body is
+ *       lowered once by a nested lowering that shares this one's slots and kernels.</li>
  *   <li>Updates become slot swaps: after a run each updated parameter's slot and its new value's
  *       slot exchange device buffers, so nothing is copied.</li>
  * </ol>
@@ -52,17 +53,20 @@ final class GraphLowering {
             Op.LOG_SOFTMAX_GRAD, Op.SOFTMAX_XENT_GRAD, Op.REDUCE_SUM, Op.REDUCE_MEAN, Op.REDUCE_MAX, Op.MSE_LOSS,
             Op.BCE_LOSS, Op.SOFTMAX_XENT, Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL,
             Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD, Op.BATCH_NORM_TRAIN, Op.BATCH_NORM_INPUT_GRAD,
-            Op.BATCH_NORM_GAMMA_GRAD);
+            Op.BATCH_NORM_GAMMA_GRAD, Op.GLOBAL_AVG_POOL, Op.LRN, Op.LRN_GRAD, Op.CTC_LOSS, Op.CTC_GRAD, Op.SCAN);
 
-    /** Ops whose kernels read their operands straight from device buffers (GEMM panels): their inputs are never inlined. */
-    private static final Set<Op> GEMM_OPS = EnumSet.of(Op.MATMUL, Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD);
+    /**
+     * Ops whose kernels read their operands straight from device buffers (GEMM panels, a scan's
+     * slices, carries and invariants): their inputs are never inlined.
+     */
+    private static final Set<Op> DIRECT_READERS = EnumSet.of(Op.MATMUL, Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.SCAN);
 
     /** Whether the GPU lowering can compile {@code op}; any other op is an {@link IrException}. */
     static boolean supports(Op op) { return PointwiseOps.handles(op) || TEMPLATE_OPS.contains(op); }
 
     private final Graph g;
     private final String backend;
-    private final List<Integer> slotSizes = new ArrayList<>();
+    private final List<Integer> slotSizes;
     private final Map<Value, Integer> slotOf = new IdentityHashMap<>();
     private final Set<Node> inlined = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -72,12 +76,15 @@ final class GraphLowering {
      */
     private final Map<Node, List<Node>> gemmChains = new IdentityHashMap<>();
     private final Set<Node> fusedIntoGemm = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final List<Kernel> kernels = new ArrayList<>();
-    private final List<int[]> launches = new ArrayList<>();
+    private final List<Kernel> kernels;
+    private final List<ExecutionPlan.Launch> launches = new ArrayList<>();
 
-    private GraphLowering(Graph g, String backend) {
+    /** A lowering of {@code g} that adds its buffers and kernels to the given lists (a scan body's to its graph's). */
+    private GraphLowering(Graph g, String backend, List<Integer> slotSizes, List<Kernel> kernels) {
         this.g = g;
         this.backend = backend;
+        this.slotSizes = slotSizes;
+        this.kernels = kernels;
     }
 
     /**
@@ -86,7 +93,9 @@ final class GraphLowering {
      * @param backend the backend's name, used in error messages
      * @throws IrException for an op the GPU lowering cannot compile
      */
-    static ExecutionPlan lower(Graph g, String backend) { return new GraphLowering(g, backend).plan(); }
+    static ExecutionPlan lower(Graph g, String backend) {
+        return new GraphLowering(g, backend, new ArrayList<>(), new ArrayList<>()).plan();
+    }
 
     private ExecutionPlan plan() {
         Map<String, Integer> inputSlots = new LinkedHashMap<>();
@@ -139,7 +148,7 @@ final class GraphLowering {
         for (Node n : g.nodes()) {
             if (!PointwiseOps.handles(n.op()) || fusedIntoGemm.contains(n) || gemmChains.containsKey(n)) continue;
             Node r = soleReader(n, uses, pinned, reader);
-            if (r != null && !GEMM_OPS.contains(r.op())) inlined.add(n);
+            if (r != null && !DIRECT_READERS.contains(r.op())) inlined.add(n);
         }
     }
 
@@ -175,6 +184,10 @@ final class GraphLowering {
             case MAX_POOL, AVG_POOL -> ConvTemplates.pool(this, n, slotFor(n.out()));
             case MAX_POOL_GRAD, AVG_POOL_GRAD -> ConvTemplates.poolGrad(this, n, slotFor(n.out()));
             case BATCH_NORM_TRAIN, BATCH_NORM_INPUT_GRAD, BATCH_NORM_GAMMA_GRAD -> NormTemplates.batchNorm(this, n, slotFor(n.out()));
+            case GLOBAL_AVG_POOL -> KernelTemplates.reduce(this, n, slotFor(n.out()));
+            case LRN, LRN_GRAD -> NormTemplates.lrn(this, n, slotFor(n.out()));
+            case CTC_LOSS, CTC_GRAD -> CtcTemplates.ctc(this, n, slotFor(n.out()));
+            case SCAN -> ScanLowering.scan(this, n, slotFor(n.out()));
             default -> throw new IllegalStateException("supports() and lowerNode disagree on " + op.text());
         }
     }
@@ -190,6 +203,36 @@ final class GraphLowering {
         in.store(out, gid, PointwiseOps.expr(this, n, gid, in));
         finish(k, n.op().text(), ceilDiv(size, BLOCK), 1, BLOCK, 1);
     }
+
+    /**
+     * Lowers a scan's body graph once, with its inputs bound to {@code inputSlots} (in body input
+     * order), into this lowering's buffers and kernel list. Returns the launches of one step and
+     * the slot of each body output: distinct, none of them an input's slot (an output that is an
+     * input, or that is another output too, is copied), so a carry's output slot can swap with
+     * its input slot from step to step.
+     */
+    BodyLowering lowerBody(Graph body, int[] inputSlots) {
+        GraphLowering child = new GraphLowering(body, backend, slotSizes, kernels);
+        Set<Integer> taken = new HashSet<>();
+        for (int k = 0; k < inputSlots.length; k++) {
+            child.slotOf.put(body.inputs().get(k).value(), inputSlots[k]);
+            taken.add(inputSlots[k]);
+        }
+        child.decideFusion();
+        for (Node n : body.nodes()) {
+            if (child.inlined.contains(n) || child.fusedIntoGemm.contains(n)) continue;
+            child.lowerNode(n);
+        }
+        List<Integer> outs = new ArrayList<>();
+        for (Value v : body.outputs().values()) {
+            Integer s = child.slotOf.get(v);
+            outs.add(s == null || !taken.add(s) ? child.copyToNewSlot(v) : s);
+        }
+        return new BodyLowering(List.copyOf(child.launches), outs.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** One step of a scan body: its launches, and the slot of each body output. */
+    record BodyLowering(List<ExecutionPlan.Launch> launches, int[] outputSlots) {}
 
     private int copyToNewSlot(Value v) {
         int slot = newSlot(v.shape().size());
@@ -229,11 +272,20 @@ final class GraphLowering {
         return s;
     }
 
+    /** Adds the kernel {@code k} and launches it once, here in the sequence. */
     void finish(KernelBuilder k, String what, int groupsX, int groupsY, int blockX, int blockY) {
+        launch(build(k, what, groupsX, groupsY, blockX, blockY), k.slotArray());
+    }
+
+    /** Adds the kernel {@code k} without launching it; returns its number for {@link #launch}. */
+    int build(KernelBuilder k, String what, int groupsX, int groupsY, int blockX, int blockY) {
         String name = "k" + kernels.size() + "_" + what.replaceAll("[^A-Za-z0-9_]", "_");
         kernels.add(k.finish(name, groupsX, groupsY, blockX, blockY));
-        launches.add(k.slotArray());
+        return kernels.size() - 1;
     }
+
+    /** Appends a launch of kernel number {@code kernel} with these slots as its buffer parameters. */
+    void launch(int kernel, int[] slots) { launches.add(new ExecutionPlan.Launch(kernel, slots)); }
 
     /** A device buffer of {@code floats} floats for a kernel's intermediate results (split-K partial sums). */
     int scratchSlot(int floats) { return newSlot(floats); }

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  *       flags only change which axis of each operand is contiguous. Epilogue: optional bias (per column) and relu.</li>
  *   <li>{@link #rowwise}: softmax, log-softmax, their gradients and the softmax-cross-entropy
  *       gradient, one thread per row of the last axis (max-subtracted, as the interpreter).</li>
- *   <li>{@link #reduce}: sum, mean, max over any axes: one thread per output element looping over
+ *   <li>{@link #reduce}: sum, mean, max over any axes (global average pooling too): one thread per output element looping over
  *       the reduced elements, or, for few outputs with long reductions (and for one number), one
  *       work-group tree reduction per output element.</li>
  *   <li>{@link #loss}: mse, bce and softmax cross-entropy as work-group tree reductions.</li>
@@ -120,14 +120,14 @@ final class KernelTemplates {
         return b.tmp(add(mx, un(Un.LOG, sum)));
     }
 
-    /** reduce_sum / reduce_mean / reduce_max over the node's axes. */
+    /** reduce_sum / reduce_mean / reduce_max over the node's axes; global_avg_pool, a mean over axes 2 and 3. */
     static void reduce(GraphLowering l, Node n, int outSlot) {
         Shape in = n.in(0).shape();
-        int[] axes = in.normalizeAxes(n.attrs().ints("axes"));
+        int[] axes = n.op() == Op.GLOBAL_AVG_POOL ? new int[] {2, 3} : in.normalizeAxes(n.attrs().ints("axes"));
         boolean[] red = new boolean[in.rank()];
         for (int ax : axes) red[ax] = true;
         int outSize = n.out().shape().size(), count = in.size() / outSize;
-        boolean isMax = n.op() == Op.REDUCE_MAX, mean = n.op() == Op.REDUCE_MEAN;
+        boolean isMax = n.op() == Op.REDUCE_MAX, mean = n.op() == Op.REDUCE_MEAN || n.op() == Op.GLOBAL_AVG_POOL;
         UnaryOperator<Expr> fin = mean ? x -> div(x, f(count)) : x -> x;
         if (outSize == 1) {
             blockReduce(l, new KernelBuilder(), in.size(), isMax, (b, it) -> l.element(n.in(0), it, b), fin, outSlot, n.op().text());

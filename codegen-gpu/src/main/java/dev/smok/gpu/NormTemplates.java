@@ -96,6 +96,55 @@ final class NormTemplates {
         }
     }
 
+    /**
+     * lrn and lrn_grad (PyTorch's LocalResponseNorm, as {@code NormKernels}), one thread per
+     * element of x [N,C,...]. With s_c = k + α/n · Σ_{c' ∈ [c − ⌊n/2⌋, c + ⌊(n−1)/2⌋]} x_{c'}²:
+     * lrn is x_c · s_c^−β, and lrn_grad is dx_j = g_j·s_j^−β − 2αβ/n · x_j · Σ_{c ∈ [j − ⌊(n−1)/2⌋,
+     * j + ⌊n/2⌋]} g_c·x_c·s_c^(−β−1), recomputing each s_c (n² loads; n is 5 in AlexNet and GoogLeNet).
+     * Powers are exp(p·log s), s ≥ k > 0.
+     */
+    static void lrn(GraphLowering l, Node node, int outSlot) {
+        Shape xs = node.in(0).shape();
+        int c = xs.dim(1), inner = xs.size(2, xs.rank()), size = node.attrs().i("size");
+        double alpha = node.attrs().f("alpha", 1e-4f), beta = node.attrs().f("beta", 0.75f);
+        KernelBuilder kb = new KernelBuilder();
+        Expr gid = kb.body.tmp(add(mul(thread(Special.GROUP_X), i(GraphLowering.BLOCK)), thread(Special.LOCAL_X)));
+        var b = kb.body.when(lt(gid, i(xs.size())));
+        Expr ch = b.tmp(rem(div(gid, i(inner)), i(c)));
+        Expr x = b.tmp(l.element(node.in(0), gid, b));
+        Expr s = lrnScale(l, node, b, gid, ch, c, inner);
+        if (node.op() == Op.LRN) {
+            b.store(outSlot, gid, mul(x, un(Un.EXP, mul(f(-beta), un(Un.LOG, s)))));
+        } else {
+            Var sum = b.var("sum", f(0));
+            for (int d = -((size - 1) / 2); d <= size / 2; d++) {
+                Expr c2 = b.tmp(add(ch, i(d)));
+                var w = b.when(and(ge(c2, i(0)), lt(c2, i(c))));
+                Expr at = w.tmp(add(gid, i(d * inner)));
+                Expr s2 = lrnScale(l, node, w, at, c2, c, inner);
+                Expr gx = mul(l.element(node.in(1), at, w), l.element(node.in(0), at, w));
+                w.set(sum, add(sum, mul(gx, un(Un.EXP, mul(f(-beta - 1), un(Un.LOG, s2))))));
+            }
+            Expr g = l.element(node.in(1), gid, b);
+            b.store(outSlot, gid, sub(mul(g, un(Un.EXP, mul(f(-beta), un(Un.LOG, s)))), mul(mul(f(2 * alpha * beta / size), x), sum)));
+        }
+        l.finish(kb, node.op().text(), GraphLowering.ceilDiv(xs.size(), GraphLowering.BLOCK), 1, GraphLowering.BLOCK, 1);
+    }
+
+    /** s = k + α/n · Σ x² over the channel window of element {@code at} (channel {@code ch}). */
+    private static Expr lrnScale(GraphLowering l, Node node, KernelBuilder.Body b, Expr at, Expr ch, int c, int inner) {
+        int size = node.attrs().i("size");
+        double alpha = node.attrs().f("alpha", 1e-4f), k = node.attrs().f("k", 1f);
+        Var sum = b.tmp(f(0));
+        for (int d = -(size / 2); d <= (size - 1) / 2; d++) {
+            Expr c2 = add(ch, i(d));
+            Expr valid = b.tmp(and(ge(c2, i(0)), lt(c2, i(c))));
+            Expr v = b.tmp(l.element(node.in(0), select(valid, add(at, i(d * inner)), at), b));
+            b.set(sum, add(sum, select(valid, mul(v, v), f(0))));
+        }
+        return b.tmp(add(f(k), mul(f(alpha / size), sum)));
+    }
+
     static boolean handles(Op op) {
         return op == Op.BATCH_NORM_TRAIN || op == Op.BATCH_NORM_INPUT_GRAD || op == Op.BATCH_NORM_GAMMA_GRAD;
     }

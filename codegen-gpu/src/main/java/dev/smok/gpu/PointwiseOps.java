@@ -12,6 +12,7 @@ import dev.smok.ir.DropoutMask;
 import dev.smok.ir.Node;
 import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
+import dev.smok.ir.Value;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -32,7 +33,8 @@ final class PointwiseOps {
             Op.CONSTANT, Op.IDENTITY, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.SCALE, Op.SIGMOID, Op.TANH, Op.RELU,
             Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.BIAS_ADD, Op.BROADCAST_TO, Op.RESHAPE, Op.TRANSPOSE, Op.ONE_HOT,
             Op.RELU_GRAD, Op.SIGMOID_GRAD, Op.TANH_GRAD, Op.REDUCE_MAX_GRAD, Op.MSE_GRAD, Op.BCE_GRAD,
-            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE, Op.BATCH_NORM, Op.DROPOUT);
+            Op.SGD_UPDATE, Op.MOMENTUM_VELOCITY, Op.ADAM_MOMENT, Op.ADAM_VELOCITY, Op.ADAM_UPDATE, Op.BATCH_NORM, Op.DROPOUT,
+            Op.SLICE, Op.PAD, Op.CONCAT);
 
     /** Probabilities are clamped to [BCE_EPS, 1 - BCE_EPS] before logs, as in the interpreter. */
     static final double BCE_EPS = 1e-7;
@@ -71,6 +73,24 @@ final class PointwiseOps {
                 yield add(in(l, n, 0, i, b), l.element(n.in(1), rem(div(i, i(inner)), i(c)), b));
             }
             case TRANSPOSE -> l.element(n.in(0), transposeIndex(i, n), b);
+            case SLICE -> {
+                // x [outer, dim, inner] -> [outer, size, inner]: rows start..start+size-1 of the axis
+                int[] d = around(n.in(0).shape(), a.i("axis"));
+                int size2 = a.i("size") * d[2];
+                Expr o = b.once(div(i, KernelIr.i(size2)));
+                yield l.element(n.in(0), add(mul(o, KernelIr.i(d[1] * d[2])), add(KernelIr.i(a.i("start") * d[2]), rem(i, KernelIr.i(size2)))), b);
+            }
+            case PAD -> {
+                // x [outer, d, inner] placed at rows start.. of [outer, dim, inner], zero elsewhere
+                int[] d = around(n.in(0).shape(), a.i("axis"));
+                int dim = a.i("dim"), inner = d[2], start = a.i("start");
+                Expr o = b.once(div(i, KernelIr.i(dim * inner)));
+                Expr r = b.once(sub(rem(i, KernelIr.i(dim * inner)), KernelIr.i(start * inner)));
+                Expr inside = b.once(and(ge(r, KernelIr.i(0)), lt(r, KernelIr.i(d[1] * inner))));
+                Expr x = l.element(n.in(0), select(inside, add(mul(o, KernelIr.i(d[1] * inner)), r), KernelIr.i(0)), b);
+                yield select(inside, x, f(0));
+            }
+            case CONCAT -> concat(l, n, i, b);
             case DROPOUT -> {
                 float p = a.f("p");
                 Expr keep = ge(dropoutUniform(b, a.i("seed"), l.element(n.in(1), KernelIr.i(0), b), i), f(p));
@@ -177,6 +197,37 @@ final class PointwiseOps {
     static Expr coord(Expr i, int stride, int extent, boolean outermost) {
         Expr q = div(i, KernelIr.i(stride));
         return outermost ? q : rem(q, KernelIr.i(extent));
+    }
+
+    /** {@code s} viewed as [outer, dim, inner] around {@code axis} (negative counts from the end). */
+    static int[] around(Shape s, int axis) {
+        int ax = axis < 0 ? axis + s.rank() : axis;
+        return new int[] {s.size(0, ax), s.dim(ax), s.size(ax + 1, s.rank())};
+    }
+
+    /**
+     * concat along {axis}: output [outer, total, inner]; row a of the axis comes from the input
+     * whose block [begin, begin + d_k) holds it. Every input's element is read (at a clamped
+     * index), the select keeps the right one.
+     */
+    private static Expr concat(GraphLowering l, Node n, Expr i, KernelBuilder.Body b) {
+        Shape os = n.out().shape();
+        int axis = os.normalizeAxes(new int[] {n.attrs().i("axis", 1)})[0];
+        int[] d = around(os, axis);
+        int total = d[1], inner = d[2];
+        Expr o = b.once(div(i, KernelIr.i(total * inner)));
+        Expr r = b.once(rem(i, KernelIr.i(total * inner))); // (row of the axis) * inner + position in inner
+        Expr result = f(0);
+        int begin = 0;
+        for (Value x : n.inputs()) {
+            int dk = x.shape().dim(axis);
+            Expr local = b.once(sub(r, KernelIr.i(begin * inner)));
+            Expr inside = b.once(and(ge(local, KernelIr.i(0)), lt(local, KernelIr.i(dk * inner))));
+            Expr v = l.element(x, select(inside, add(mul(o, KernelIr.i(dk * inner)), local), KernelIr.i(0)), b);
+            result = b.tmp(select(inside, v, result));
+            begin += dk;
+        }
+        return result;
     }
 
     private static Expr transposeIndex(Expr i, Node n) {

@@ -56,7 +56,7 @@ public final class ConvBenchmark {
             }
             long[][] argv = new long[kernels.length][];
             for (int k = 0; k < kernels.length; k++) {
-                int[] l = plan.launches().get(k);
+                int[] l = plan.launches().get(k).slots(); // these graphs have no scan: one launch per kernel, in order
                 argv[k] = new long[l.length];
                 for (int p = 0; p < l.length; p++) argv[k][p] = slots[l[p]];
             }

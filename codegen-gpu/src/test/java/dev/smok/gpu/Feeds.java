@@ -26,6 +26,7 @@ final class Feeds {
     static float[] data(Input in, Random r) {
         String n = in.name();
         float[] d = new float[in.shape().size()];
+        if (n.startsWith("ctc")) return ctcLabels(in, r);
         for (int i = 0; i < d.length; i++) {
             if (n.startsWith("m_") || n.startsWith("v_") || n.equals("adam_t")) d[i] = 0; // optimizer slots start at zero
             else if (n.startsWith("lab")) d[i] = r.nextInt(Integer.parseInt(n.substring(3, n.indexOf('_'))));
@@ -33,6 +34,18 @@ final class Feeds {
             else if (n.startsWith("prob")) d[i] = 0.02f + 0.96f * r.nextFloat();
             else if (n.startsWith("step")) d[i] = 3;
             else d[i] = 2 * r.nextFloat() - 1;
+        }
+        return d;
+    }
+
+    /** CTC labels [N,L] in 1..C-1 (C from the name {@code ctcC_*}), each row -1 after a random length 0..L. */
+    private static float[] ctcLabels(Input in, Random r) {
+        int classes = Integer.parseInt(in.name().substring(3, in.name().indexOf('_')));
+        int rows = in.shape().dim(0), maxLen = in.shape().dim(1);
+        float[] d = new float[rows * maxLen];
+        for (int row = 0; row < rows; row++) {
+            int len = r.nextInt(maxLen + 1);
+            for (int j = 0; j < maxLen; j++) d[row * maxLen + j] = j < len ? 1 + r.nextInt(classes - 1) : -1;
         }
         return d;
     }

@@ -37,8 +37,8 @@ public final class GemmBenchmark {
             for (int i = 0; i < a.length; i++) { a[i] = 2 * r.nextFloat() - 1; bm[i] = 2 * r.nextFloat() - 1; }
             dev.upload(slots[plan.inputSlots().get("a")], a, 0, a.length);
             dev.upload(slots[plan.inputSlots().get("b")], bm, 0, bm.length);
-            long[] argv = new long[plan.launches().get(0).length];
-            for (int p = 0; p < argv.length; p++) argv[p] = slots[plan.launches().get(0)[p]];
+            long[] argv = new long[plan.launches().get(0).slots().length];
+            for (int p = 0; p < argv.length; p++) argv[p] = slots[plan.launches().get(0).slots()[p]];
             dev.launch(kernel, k, argv);
             dev.finish();
             long t0 = System.nanoTime();

@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
 /**
  * Hand-built test graphs: one per op, each applying the op at several ragged shapes (1, 7, 17,
  * 63, 65+ where tiles matter), plus the MLP training steps. Input names tell {@link Feeds} what
- * data they need: {@code pos*} positive, {@code prob*} probabilities, {@code labN_*} integer labels
+ * data they need: {@code ctcC_*} CTC label rows, {@code pos*} positive, {@code prob*} probabilities, {@code labN_*} integer labels
  * below N, {@code step*} an Adam step count; anything else is uniform in [-1, 1].
  */
 final class OpGraphs {
@@ -102,6 +102,7 @@ final class OpGraphs {
                 Attrs.of("lr", 0.01f, "beta1", 0.9f, "beta2", 0.999f, "eps", 1e-8f),
                 b.input("p" + k, s), b.input("m" + k, s), b.input("pos" + k, s), b.input("step" + k, Shape.scalar()))));
         cases.addAll(ConvOpGraphs.all());
+        cases.addAll(SequenceOpGraphs.all());
         return cases;
     }
 

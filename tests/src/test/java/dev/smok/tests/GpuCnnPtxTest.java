@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.smok.frontend.Loss;
 import dev.smok.frontend.Network;
-import dev.smok.frontend.models.Cnns;
 import dev.smok.gpu.PtxEmitter;
 import dev.smok.ir.Graph;
 import dev.smok.optimizer.OptimizerSpec;
 import dev.smok.optimizer.Pipelines;
+import dev.smok.runtime.ModelZoo;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,16 +19,17 @@ import java.nio.file.Path;
 
 /**
  * The GPU backend on the built-in convolutional networks as the runtime compiles them (DSL,
- * autodiff with Adam, the standard passes): LeNet-5's and the conv-BN-ReLU-dropout {@code cnn}'s
- * training steps and inference graphs lower to PTX that {@code ptxas -arch=sm_90} assembles.
+ * autodiff with Adam, the standard passes): LeNet-5's, the conv-BN-ReLU-dropout {@code cnn}'s,
+ * the sequential-MNIST LSTM's (scan) and inception-mini's (concat, global pooling) training
+ * steps and inference graphs lower to PTX that {@code ptxas -arch=sm_90} assembles.
  * Skipped, with the reason printed, where ptxas is absent.
  */
 class GpuCnnPtxTest {
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"lenet5", "cnn"})
+    @ValueSource(strings = {"lenet5", "cnn", "lstm", "inception-mini"})
     void trainingAndInferencePtxAssembles(String model) throws Exception {
         Path ptxas = ptxas();
-        Network net = model.equals("lenet5") ? Cnns.lenet5() : Cnns.cnn();
+        Network net = ModelZoo.load(model);
         Graph train = Pipelines.training(OptimizerSpec.adam(1e-3f)).run(net.training(64, Loss.CROSS_ENTROPY));
         Graph infer = Pipelines.inference().run(net.inference(64));
         Path dir = Files.createDirectories(Path.of("target", "ptx"));
