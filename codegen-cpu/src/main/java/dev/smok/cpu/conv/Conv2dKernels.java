@@ -34,6 +34,9 @@ import jdk.incubator.vector.VectorOperators;
 public final class Conv2dKernels {
     private Conv2dKernels() {}
 
+    /** Output channels per work item of the forward pass and the input gradient: two tiles of {@link DirectConv#MB}. */
+    static final int ITEM = 2 * DirectConv.MB;
+
     private static int forwardScratch(ConvGeometry g) {
         return g.pointwise() ? 0 : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
     }
@@ -62,7 +65,7 @@ public final class Conv2dKernels {
      */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = (g.og() + OB - 1) / OB, items = g.n() * g.groups() * blocks;
+        int blocks = (g.og() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         int ho = g.outH(), wo = g.outW();
         int buf = scratchOff + thread * scratchPerThread(g);
@@ -86,10 +89,11 @@ public final class Conv2dKernels {
                 in = scratch;
                 inOff = buf;
             }
-            int ocFirst = grp * g.og() + block * OB, ocCount = Math.min(OB, g.og() - block * OB);
+            int ocFirst = grp * g.og() + block * ITEM, ocCount = Math.min(ITEM, g.og() - block * ITEM);
             DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), epilogue,
-                    y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg());
+                    y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg(),
+                    buf + forwardScratch(g) - DirectConv.TILE_BUF);
         }
     }
 
@@ -104,7 +108,7 @@ public final class Conv2dKernels {
     /** dx = ∂L/∂x given dy = ∂L/∂y: the transposed convolution of dy with the weight. Writes dx completely. */
     public static void inputGrad(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
                                  float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = (g.cg() + OB - 1) / OB, items = g.n() * g.groups() * blocks;
+        int blocks = (g.cg() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
         int base = scratchOff + thread * scratchPerThread(g);
@@ -121,10 +125,10 @@ public final class Conv2dKernels {
                         scratch, buf, rows, rowStride, DirectConv.slack(1));
                 prepared = img;
             }
-            int cFirst = grp * g.cg() + block * OB, cCount = Math.min(OB, g.cg() - block * OB);
+            int cFirst = grp * g.cg() + block * ITEM, cCount = Math.min(ITEM, g.cg() - block * ITEM);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
-                    cFirst, cCount, grp * g.og());
+                    cFirst, cCount, grp * g.og(), buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.smok.cpu.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static dev.smok.cpu.conv.DirectConv.L;
 import static dev.smok.cpu.conv.DirectConv.S;
@@ -37,5 +38,17 @@ public record ConvEpilogue(float[] scale, float[] shift, boolean residual, int r
             v = v.add(n >= L ? FloatVector.fromArray(S, out, r) : FloatVector.fromArray(S, out, r, S.indexInRange(0, n)));
         }
         return relu ? v.max(0f) : v;
+    }
+
+    /** Applies the epilogue of output channel {@code oc} to {@code out[at .. at + n)} in place (values just stored there). */
+    void applyInPlace(int oc, float[] out, int at, int n) {
+        for (int i = 0; i < n; i += L) {
+            int lanes = Math.min(L, n - i);
+            if (lanes == L) apply(FloatVector.fromArray(S, out, at + i), oc, out, at + i, L).intoArray(out, at + i);
+            else {
+                VectorMask<Float> m = S.indexInRange(0, lanes);
+                apply(FloatVector.fromArray(S, out, at + i, m), oc, out, at + i, lanes).intoArray(out, at + i, m);
+            }
+        }
     }
 }

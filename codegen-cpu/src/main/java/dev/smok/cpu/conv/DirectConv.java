@@ -34,26 +34,45 @@ final class DirectConv {
     static final int OB = 4;
     /** Vectors of output columns per wide tile. */
     static final int WV = 2;
+    /** Output channels per register tile of the stride-1 main path ({@link #tile6}). */
+    static final int MB = 6;
 
     /** Slack after a prepared buffer so vector tiles may read past the last row. */
-    static int slack(int sw) { return (WV + 1) * L * sw + L; }
+    static int slack(int sw) { return (WV + 1) * L * sw + L + TILE_BUF; }
+
+    /** Floats at the very end of a prepared buffer's slack where {@link #tile6} parks a partial tile. */
+    static final int TILE_BUF = MB * WV * L;
 
     /**
      * Output channels {@code [ocFirst, ocFirst + ocCount)} of one image. Weights of output
      * channel oc start at {@code wOff + oc·cg·kh·kw} ([cg][kh][kw]); it reads input channels
      * {@code inFirst .. inFirst + cg − 1} (element (c, r, col) at inOff + c·channelStep + r·rowStep + col); output plane oc starts at {@code outOff + oc·ho·wo}
      * and is overwritten. {@code overrunSafe}: rows may be read past their end (prepared
-     * buffers have slack); when false, partial vectors use masked loads.
+     * buffers have slack); when false, partial vectors use masked loads. {@code tileBuf}: when
+     * overrun-safe, the offset in {@code in} of {@link #TILE_BUF} floats of the slack that no
+     * tile reads (the last ones), where partial tiles are parked.
      */
     static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe,
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
                          ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
-                         int ocFirst, int ocCount, int inFirst) {
+                         int ocFirst, int ocCount, int inFirst, int tileBuf) {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
         int[] gather = sw == 1 ? null : gatherIndices(sw);
         int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw);
         int end = ocFirst + ocCount, oc = ocFirst;
+        if (sw == 1 && overrunSafe) {
+            for (; oc + MB <= end; oc += MB) {
+                int w0 = wOff + oc * cg * kh * kw;
+                for (int oh = 0; oh < ho; oh++) {
+                    int xRow = base + oh * rowStride;
+                    for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
+                        tile6(in, xRow + ow0, taps, w, w0, cg * kh * kw, ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo,
+                                Math.min(WV * L, wo - ow0), tileBuf);
+                    }
+                }
+            }
+        }
         for (; oc + OB <= end; oc += OB) {
             for (int oh = 0; oh < ho; oh++) {
                 int xRow = base + oh * sh * rowStride;
@@ -159,6 +178,53 @@ final class DirectConv {
         storeWide(a10, a11, ep, oc + 1, out, o0 + outPlane, left);
         storeWide(a20, a21, ep, oc + 2, out, o0 + 2 * outPlane, left);
         storeWide(a30, a31, ep, oc + 3, out, o0 + 3 * outPlane, left);
+    }
+
+    /**
+     * 6 channels × 2 vectors; stride 1, a prepared (overrun-safe) input; {@code left} valid columns
+     * from the tile start (1 to 2·L): the whole tile is computed, the stores are masked.
+     * 12 accumulators, 2 input vectors and a broadcast fit AVX2's 16 registers.
+     */
+    private static void tile6(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
+                              ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left, int tileBuf) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+        int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride, w4 = w3 + wStride, w5 = w4 + wStride;
+        for (int t = 0; t < wStride; t++) {
+            int xo = x0 + taps[t];
+            FloatVector x0v = FloatVector.fromArray(S, in, xo);
+            FloatVector x1v = FloatVector.fromArray(S, in, xo + L);
+            FloatVector b = FloatVector.broadcast(S, w[w0 + t]);
+            a00 = x0v.fma(b, a00); a01 = x1v.fma(b, a01);
+            b = FloatVector.broadcast(S, w[w1 + t]);
+            a10 = x0v.fma(b, a10); a11 = x1v.fma(b, a11);
+            b = FloatVector.broadcast(S, w[w2 + t]);
+            a20 = x0v.fma(b, a20); a21 = x1v.fma(b, a21);
+            b = FloatVector.broadcast(S, w[w3 + t]);
+            a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
+            b = FloatVector.broadcast(S, w[w4 + t]);
+            a40 = x0v.fma(b, a40); a41 = x1v.fma(b, a41);
+            b = FloatVector.broadcast(S, w[w5 + t]);
+            a50 = x0v.fma(b, a50); a51 = x1v.fma(b, a51);
+        }
+        // A partial tile is stored whole into the scratch after the prepared input, then its valid
+        // columns are copied: masked stores here would make the method too large for C2 to inline
+        // the vector operations, and the vectors would be boxed.
+        boolean whole = left == WV * L;
+        float[] dst = whole ? out : in;
+        int d = whole ? o0 : tileBuf, dStep = whole ? outPlane : WV * L;
+        a00.intoArray(dst, d); a01.intoArray(dst, d + L);
+        a10.intoArray(dst, d + dStep); a11.intoArray(dst, d + dStep + L);
+        a20.intoArray(dst, d + 2 * dStep); a21.intoArray(dst, d + 2 * dStep + L);
+        a30.intoArray(dst, d + 3 * dStep); a31.intoArray(dst, d + 3 * dStep + L);
+        a40.intoArray(dst, d + 4 * dStep); a41.intoArray(dst, d + 4 * dStep + L);
+        a50.intoArray(dst, d + 5 * dStep); a51.intoArray(dst, d + 5 * dStep + L);
+        if (!whole) {
+            for (int k = 0; k < MB; k++) System.arraycopy(in, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
+        }
+        if (ep != null) {
+            for (int k = 0; k < MB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
+        }
     }
 
     private static void storeWide(FloatVector v0, FloatVector v1, ConvEpilogue ep, int oc, float[] out, int o, int left) {
