@@ -172,23 +172,27 @@ public final class Conv2dKernels {
         for (int img = 0; img < g.n(); img++) {
             DirectConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, xBuf,
                     DirectConv.slack(g.strideW()));
-            int transposedGroup = -1;
-            for (int item = begin; item < end; item++) {
-                int grp = item / tapBlocks, first = (item % tapBlocks) * MB, count = Math.min(MB, taps - first);
-                if (grp != transposedGroup) {
-                    transposeGroup(g, dy, dyOff + (img * g.o() + grp * g.og()) * plane, scratch, dyT, ocPad);
-                    transposedGroup = grp;
-                }
-                // a short last block repeats its last tap; those sums are dropped
-                int last = count - 1, base = xBuf + grp * g.cg() * channelStep;
-                int t0 = tapOffset(g, first, base, rowStep), t1 = tapOffset(g, first + Math.min(1, last), base, rowStep),
-                        t2 = tapOffset(g, first + Math.min(2, last), base, rowStep), t3 = tapOffset(g, first + Math.min(3, last), base, rowStep),
-                        t4 = tapOffset(g, first + Math.min(4, last), base, rowStep), t5 = tapOffset(g, first + Math.min(5, last), base, rowStep);
-                int sums = acc + (item - begin) * MB * ocPad;
+            // Per group: its output gradient transposed once, then block after block of 2·L output
+            // channels (one block of the transposed gradient stays in L2 while every tap block of
+            // this slice sweeps it).
+            for (int grpBegin = begin; grpBegin < end; ) {
+                int grp = grpBegin / tapBlocks, grpEnd = Math.min(end, (grp + 1) * tapBlocks);
+                transposeGroup(g, dy, dyOff + (img * g.o() + grp * g.og()) * plane, scratch, dyT, ocPad);
+                int base = xBuf + grp * g.cg() * channelStep;
                 for (int ob = 0; ob < ocPad; ob += DirectConv.TW) {
-                    DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, t5, g.strideH() * rowStep, g.strideW(), ho, wo,
-                            dyT + ob * plane, sums + ob, ocPad, img == 0);
+                    for (int item = grpBegin; item < grpEnd; item++) {
+                        // a short last block repeats its last tap; those sums are dropped
+                        int first = (item % tapBlocks) * MB, last = Math.min(MB, taps - first) - 1;
+                        int t0 = tapOffset(g, first, base, rowStep), t1 = tapOffset(g, first + Math.min(1, last), base, rowStep),
+                                t2 = tapOffset(g, first + Math.min(2, last), base, rowStep),
+                                t3 = tapOffset(g, first + Math.min(3, last), base, rowStep),
+                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep),
+                                t5 = tapOffset(g, first + Math.min(5, last), base, rowStep);
+                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, t5, g.strideH() * rowStep, g.strideW(), ho, wo,
+                                dyT + ob * plane, acc + (item - begin) * MB * ocPad + ob, ocPad, img == 0);
+                    }
                 }
+                grpBegin = grpEnd;
             }
         }
         for (int item = begin; item < end; item++) {
