@@ -1,12 +1,9 @@
 package dev.smok.cpu.conv;
 
 import static dev.smok.cpu.conv.DirectConv.L;
-import static dev.smok.cpu.conv.DirectConv.OB;
+import static dev.smok.cpu.conv.DirectConv.MB;
 import static dev.smok.cpu.conv.DirectConv.S;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vectorized float32 kernels of 2-D convolution (NCHW) and its gradients, with the semantics
@@ -34,6 +31,9 @@ import jdk.incubator.vector.VectorOperators;
 public final class Conv2dKernels {
     private Conv2dKernels() {}
 
+    /** Output channels per work item of the forward pass and the input gradient: two tiles of {@link DirectConv#MB}. */
+    static final int ITEM = 2 * DirectConv.MB;
+
     private static int forwardScratch(ConvGeometry g) {
         return g.pointwise() ? 0 : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
     }
@@ -46,7 +46,8 @@ public final class Conv2dKernels {
     }
 
     private static int weightGradScratch(ConvGeometry g) {
-        return g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
+        int tapBlocks = (g.cg() * g.kh() * g.kw() + MB - 1) / MB;
+        return paddedInput(g) + g.outH() * g.outW() * ocPadded(g) + g.groups() * tapBlocks * MB * ocPadded(g);
     }
 
     /** Floats of scratch each thread needs, for any of this class's methods on {@code g}. */
@@ -62,7 +63,7 @@ public final class Conv2dKernels {
      */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = (g.og() + OB - 1) / OB, items = g.n() * g.groups() * blocks;
+        int blocks = (g.og() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         int ho = g.outH(), wo = g.outW();
         int buf = scratchOff + thread * scratchPerThread(g);
@@ -86,10 +87,11 @@ public final class Conv2dKernels {
                 in = scratch;
                 inOff = buf;
             }
-            int ocFirst = grp * g.og() + block * OB, ocCount = Math.min(OB, g.og() - block * OB);
+            int ocFirst = grp * g.og() + block * ITEM, ocCount = Math.min(ITEM, g.og() - block * ITEM);
             DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), epilogue,
-                    y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg());
+                    y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg(),
+                    buf + forwardScratch(g) - DirectConv.TILE_BUF);
         }
     }
 
@@ -104,7 +106,7 @@ public final class Conv2dKernels {
     /** dx = ∂L/∂x given dy = ∂L/∂y: the transposed convolution of dy with the weight. Writes dx completely. */
     public static void inputGrad(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
                                  float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = (g.cg() + OB - 1) / OB, items = g.n() * g.groups() * blocks;
+        int blocks = (g.cg() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
         int base = scratchOff + thread * scratchPerThread(g);
@@ -121,10 +123,10 @@ public final class Conv2dKernels {
                         scratch, buf, rows, rowStride, DirectConv.slack(1));
                 prepared = img;
             }
-            int cFirst = grp * g.cg() + block * OB, cCount = Math.min(OB, g.cg() - block * OB);
+            int cFirst = grp * g.cg() + block * ITEM, cCount = Math.min(ITEM, g.cg() - block * ITEM);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
-                    cFirst, cCount, grp * g.og());
+                    cFirst, cCount, grp * g.og(), buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
         }
     }
 
@@ -149,46 +151,86 @@ public final class Conv2dKernels {
     // ---- weight gradient -----------------------------------------------------------------------
 
     /**
-     * dweight = ∂L/∂weight given x and dy, summed over the batch. Slice t owns output channels
-     * [t·o/threads, (t+1)·o/threads) and writes those rows of dweight completely.
+     * dweight = ∂L/∂weight given x and dy, summed over the batch, as a product over the output
+     * pixels: dWᵀ[tap][oc] = Σ_pixels x[tap shifted to the pixel] · dyᵀ[pixel][oc], where a tap is
+     * one (input channel, kernel row, kernel column) of a group. The output gradient of each image is
+     * transposed to pixel-major rows of output channels (padded with zeros to whole register
+     * tiles), so the register tile is {@link DirectConv#MB} taps × 2 vectors of output channels:
+     * per pixel 2 vector loads, 6 broadcast input values (strides and dilations only change
+     * their offsets) and 12 FMAs, with the sums kept in registers over a whole image. Slice t owns
+     * a range of (group, block of 6 taps) items and writes those entries of dweight completely.
      */
     public static void weightGrad(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                                   float[] scratch, int scratchOff, int thread, int threads) {
-        int ocBegin = ParallelFor.sliceBegin(g.o(), thread, threads), ocEnd = ParallelFor.sliceBegin(g.o(), thread + 1, threads);
-        if (ocBegin == ocEnd) return;
-        int kk = g.kh() * g.kw(), perOc = g.cg() * kk;
-        java.util.Arrays.fill(dw, dwOff + ocBegin * perOc, dwOff + ocEnd * perOc, 0f);
-        int buf = scratchOff + thread * scratchPerThread(g);
+        int kk = g.kh() * g.kw(), taps = g.cg() * kk, tapBlocks = (taps + MB - 1) / MB, items = g.groups() * tapBlocks;
+        int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
+        if (begin == end) return;
+        int ho = g.outH(), wo = g.outW(), ocPad = ocPadded(g), plane = ho * wo;
+        int padded = paddedInput(g), xBuf = scratchOff + thread * scratchPerThread(g);
+        int dyT = xBuf + padded, acc = dyT + plane * ocPad;
         int channelStep = g.w() + 2 * g.padW(), rowStep = g.c() * channelStep;
-        int ho = g.outH(), wo = g.outW();
-        int[] gather = g.strideW() == 1 ? null : DirectConv.gatherIndices(g.strideW());
         for (int img = 0; img < g.n(); img++) {
-            DirectConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf,
+            DirectConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, xBuf,
                     DirectConv.slack(g.strideW()));
-            int dyImg = dyOff + img * g.o() * ho * wo;
-            for (int oc = ocBegin; oc < ocEnd; ) {
-                int grp = oc / g.og();
-                int count = Math.min(OB, Math.min(ocEnd, (grp + 1) * g.og()) - oc);
-                for (int ci = 0; ci < g.cg(); ci++) {
-                    int inPlane = buf + (grp * g.cg() + ci) * channelStep;
-                    for (int i = 0; i < g.kh(); i++)
-                        for (int j = 0; j < g.kw(); j++) {
-                            int tap = (ci * g.kh() + i) * g.kw() + j;
-                            int in0 = inPlane + i * g.dilationH() * rowStep + j * g.dilationW();
-                            if (count == OB && j + 1 < g.kw()) {
-                                dot4x2(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, g.dilationW(), rowStep, gather,
-                                        dw, dwOff + oc * perOc + tap, perOc);
-                                j++;
-                            } else if (count == OB) {
-                                dot4(g, dy, dyImg + oc * ho * wo, ho * wo, scratch, in0, rowStep, gather, dw, dwOff + oc * perOc + tap, perOc);
-                            } else {
-                                for (int k = 0; k < count; k++) {
-                                    dw[dwOff + (oc + k) * perOc + tap] += dot1(g, dy, dyImg + (oc + k) * ho * wo, scratch, in0, rowStep, gather);
-                                }
-                            }
-                        }
+            // Per group: its output gradient transposed once, then block after block of 2·L output
+            // channels (one block of the transposed gradient stays in L2 while every tap block of
+            // this slice sweeps it).
+            for (int grpBegin = begin; grpBegin < end; ) {
+                int grp = grpBegin / tapBlocks, grpEnd = Math.min(end, (grp + 1) * tapBlocks);
+                transposeGroup(g, dy, dyOff + (img * g.o() + grp * g.og()) * plane, scratch, dyT, ocPad);
+                int base = xBuf + grp * g.cg() * channelStep;
+                for (int ob = 0; ob < ocPad; ob += DirectConv.TW) {
+                    for (int item = grpBegin; item < grpEnd; item++) {
+                        // a short last block repeats its last tap; those sums are dropped
+                        int first = (item % tapBlocks) * MB, last = Math.min(MB, taps - first) - 1;
+                        int t0 = tapOffset(g, first, base, rowStep), t1 = tapOffset(g, first + Math.min(1, last), base, rowStep),
+                                t2 = tapOffset(g, first + Math.min(2, last), base, rowStep),
+                                t3 = tapOffset(g, first + Math.min(3, last), base, rowStep),
+                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep),
+                                t5 = tapOffset(g, first + Math.min(5, last), base, rowStep);
+                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, t5, g.strideH() * rowStep, g.strideW(), ho, wo,
+                                dyT + ob * plane, acc + (item - begin) * MB * ocPad + ob, ocPad, img == 0);
+                    }
                 }
-                oc += count;
+                grpBegin = grpEnd;
+            }
+        }
+        for (int item = begin; item < end; item++) {
+            int grp = item / tapBlocks, first = (item % tapBlocks) * MB, count = Math.min(MB, taps - first);
+            int sums = acc + (item - begin) * MB * ocPad;
+            for (int k = 0; k < count; k++)
+                for (int oc = 0; oc < g.og(); oc++) {
+                    dw[dwOff + (grp * g.og() + oc) * taps + first + k] = scratch[sums + k * ocPad + oc];
+                }
+        }
+    }
+
+    /** Offset of tap (channel of the group, kernel row, kernel column) in the padded image whose group starts at {@code base}. */
+    private static int tapOffset(ConvGeometry g, int tap, int base, int rowStep) {
+        int kk = g.kh() * g.kw(), ci = tap / kk, i = tap % kk / g.kw(), j = tap % g.kw();
+        return base + ci * (g.w() + 2 * g.padW()) + i * g.dilationH() * rowStep + j * g.dilationW();
+    }
+
+    /** Output channels of a group rounded up to whole weight-gradient tiles (2 vectors). */
+    private static int ocPadded(ConvGeometry g) { return (g.og() + 2 * L - 1) / (2 * L) * (2 * L); }
+
+    /** Floats of one zero-padded image in {@link DirectConv#pad}'s layout, with slack. */
+    private static int paddedInput(ConvGeometry g) {
+        return g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
+    }
+
+    /**
+     * The og channels of one group's output gradient, pixel-major in blocks of {@link DirectConv#TW}
+     * channels: out[(oc / TW)·plane·TW + p·TW + oc % TW] = dy[oc·plane + p], zero for og ≤ oc < ocPad.
+     */
+    private static void transposeGroup(ConvGeometry g, float[] dy, int from, float[] out, int at, int ocPad) {
+        int plane = g.outH() * g.outW(), og = g.og(), tw = DirectConv.TW;
+        for (int ob = 0; ob < ocPad; ob += tw) {
+            int block = at + ob * plane, n = Math.min(tw, og - ob);
+            for (int p = 0; p < plane; p++) {
+                int row = block + p * tw;
+                for (int k = 0; k < n; k++) out[row + k] = dy[from + (ob + k) * plane + p];
+                for (int k = Math.max(n, 0); k < tw; k++) out[row + k] = 0f;
             }
         }
     }
@@ -197,93 +239,6 @@ public final class Conv2dKernels {
     public static void weightGrad(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                                   float[] scratch, int scratchOff, ParallelFor pool, int threads) {
         pool.run(threads, t -> weightGrad(g, x, xOff, dy, dyOff, dw, dwOff, scratch, scratchOff, t, threads));
-    }
-
-    /** dw[at + k·perOc] += Σ_{oh,ow} dy_k[oh][ow] · in[oh·sh·rowStride + ow·sw] for the 4 channels k. */
-    private static void dot4(ConvGeometry g, float[] dy, int dy0, int dyPlane, float[] in, int in0, int rowStride, int[] gather,
-                             float[] dw, int at, int perOc) {
-        int ho = g.outH(), wo = g.outW(), sh = g.strideH(), sw = g.strideW();
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        for (int oh = 0; oh < ho; oh++) {
-            int d = dy0 + oh * wo, r = in0 + oh * sh * rowStride;
-            for (int ow = 0; ow < wo; ow += L) {
-                int n = Math.min(L, wo - ow);
-                FloatVector xv = DirectConv.load(in, r + ow * sw, sw, gather, L);
-                if (n == L) {
-                    s0 = FloatVector.fromArray(S, dy, d + ow).fma(xv, s0);
-                    s1 = FloatVector.fromArray(S, dy, d + ow + dyPlane).fma(xv, s1);
-                    s2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane).fma(xv, s2);
-                    s3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane).fma(xv, s3);
-                } else {
-                    VectorMask<Float> m = S.indexInRange(0, n);
-                    s0 = FloatVector.fromArray(S, dy, d + ow, m).fma(xv, s0);
-                    s1 = FloatVector.fromArray(S, dy, d + ow + dyPlane, m).fma(xv, s1);
-                    s2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane, m).fma(xv, s2);
-                    s3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane, m).fma(xv, s3);
-                }
-            }
-        }
-        dw[at] += s0.reduceLanes(VectorOperators.ADD);
-        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
-        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
-        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * {@link #dot4} for two neighbouring taps (input offsets in0 and in0 + tapStep, weights at
-     * and at + 1) at once: each output-gradient vector is loaded once for both, so the loop does
-     * 8 FMAs per 4 dy loads and 2 input loads instead of 4 per 5.
-     */
-    private static void dot4x2(ConvGeometry g, float[] dy, int dy0, int dyPlane, float[] in, int in0, int tapStep, int rowStride,
-                               int[] gather, float[] dw, int at, int perOc) {
-        int ho = g.outH(), wo = g.outW(), sh = g.strideH(), sw = g.strideW();
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
-        for (int oh = 0; oh < ho; oh++) {
-            int d = dy0 + oh * wo, r = in0 + oh * sh * rowStride;
-            for (int ow = 0; ow < wo; ow += L) {
-                FloatVector xa = DirectConv.load(in, r + ow * sw, sw, gather, L);
-                FloatVector xb = DirectConv.load(in, r + ow * sw + tapStep, sw, gather, L);
-                FloatVector d0, d1, d2, d3;
-                if (ow + L <= wo) {
-                    d0 = FloatVector.fromArray(S, dy, d + ow);
-                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane);
-                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane);
-                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane);
-                } else { // the row's tail: lanes past its end read as zero
-                    VectorMask<Float> m = S.indexInRange(0, wo - ow);
-                    d0 = FloatVector.fromArray(S, dy, d + ow, m);
-                    d1 = FloatVector.fromArray(S, dy, d + ow + dyPlane, m);
-                    d2 = FloatVector.fromArray(S, dy, d + ow + 2 * dyPlane, m);
-                    d3 = FloatVector.fromArray(S, dy, d + ow + 3 * dyPlane, m);
-                }
-                s0 = d0.fma(xa, s0); t0 = d0.fma(xb, t0);
-                s1 = d1.fma(xa, s1); t1 = d1.fma(xb, t1);
-                s2 = d2.fma(xa, s2); t2 = d2.fma(xb, t2);
-                s3 = d3.fma(xa, s3); t3 = d3.fma(xb, t3);
-            }
-        }
-        dw[at] += s0.reduceLanes(VectorOperators.ADD);
-        dw[at + 1] += t0.reduceLanes(VectorOperators.ADD);
-        dw[at + perOc] += s1.reduceLanes(VectorOperators.ADD);
-        dw[at + perOc + 1] += t1.reduceLanes(VectorOperators.ADD);
-        dw[at + 2 * perOc] += s2.reduceLanes(VectorOperators.ADD);
-        dw[at + 2 * perOc + 1] += t2.reduceLanes(VectorOperators.ADD);
-        dw[at + 3 * perOc] += s3.reduceLanes(VectorOperators.ADD);
-        dw[at + 3 * perOc + 1] += t3.reduceLanes(VectorOperators.ADD);
-    }
-
-    private static float dot1(ConvGeometry g, float[] dy, int dy0, float[] in, int in0, int rowStride, int[] gather) {
-        int ho = g.outH(), wo = g.outW(), sh = g.strideH(), sw = g.strideW();
-        FloatVector s = FloatVector.zero(S);
-        for (int oh = 0; oh < ho; oh++) {
-            int d = dy0 + oh * wo, r = in0 + oh * sh * rowStride;
-            for (int ow = 0; ow < wo; ow += L) {
-                int n = Math.min(L, wo - ow);
-                FloatVector dv = n == L ? FloatVector.fromArray(S, dy, d + ow) : FloatVector.fromArray(S, dy, d + ow, S.indexInRange(0, n));
-                s = dv.fma(DirectConv.load(in, r + ow * sw, sw, gather, L), s);
-            }
-        }
-        return s.reduceLanes(VectorOperators.ADD);
     }
 
     // ---- bias gradient -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.smok.cpu.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static dev.smok.cpu.conv.DirectConv.L;
 import static dev.smok.cpu.conv.DirectConv.S;
@@ -26,16 +27,19 @@ public record ConvEpilogue(float[] scale, float[] shift, boolean residual, int r
     public ConvEpilogue(float[] scale, float[] shift, boolean relu) { this(scale, shift, false, 0, relu); }
 
     /**
-     * {@code v}, the accumulators of output channel {@code oc} that will be stored at
-     * {@code out[at ..]} ({@code n} valid lanes), with the epilogue applied.
+     * Applies the epilogue of output channel {@code oc} to {@code out[at .. at + n)} in place: the
+     * kernels store their sums first and call this on them while they are in L1. (No vector
+     * crosses a method boundary here; see the note in {@link DirectConv}.)
      */
-    FloatVector apply(FloatVector v, int oc, float[] out, int at, int n) {
-        if (scale != null) v = v.mul(scale[oc]);
-        if (shift != null) v = v.add(shift[oc]);
-        if (residual) {
-            int r = at + residualShift;
-            v = v.add(n >= L ? FloatVector.fromArray(S, out, r) : FloatVector.fromArray(S, out, r, S.indexInRange(0, n)));
+    void applyInPlace(int oc, float[] out, int at, int n) {
+        float a = scale == null ? 1f : scale[oc], b = shift == null ? 0f : shift[oc];
+        for (int i = 0; i < n; i += L) {
+            int o = at + i;
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, out, o, m).mul(a).add(b);
+            if (residual) v = v.add(FloatVector.fromArray(S, out, o + residualShift, m));
+            if (relu) v = v.max(0f);
+            v.intoArray(out, o, m);
         }
-        return relu ? v.max(0f) : v;
     }
 }

@@ -34,26 +34,47 @@ final class DirectConv {
     static final int OB = 4;
     /** Vectors of output columns per wide tile. */
     static final int WV = 2;
+    /** Output channels per block of the transposed output gradient ({@link #weightTile}): 2 vectors. */
+    static final int TW = 2 * L;
+    /** Output channels per register tile of the stride-1 main path ({@link #tile6}). */
+    static final int MB = 6;
 
     /** Slack after a prepared buffer so vector tiles may read past the last row. */
-    static int slack(int sw) { return (WV + 1) * L * sw + L; }
+    static int slack(int sw) { return (WV + 1) * L * sw + L + TILE_BUF; }
+
+    /** Floats at the very end of a prepared buffer's slack where {@link #tile6} parks a partial tile. */
+    static final int TILE_BUF = MB * WV * L;
 
     /**
      * Output channels {@code [ocFirst, ocFirst + ocCount)} of one image. Weights of output
      * channel oc start at {@code wOff + oc·cg·kh·kw} ([cg][kh][kw]); it reads input channels
      * {@code inFirst .. inFirst + cg − 1} (element (c, r, col) at inOff + c·channelStep + r·rowStep + col); output plane oc starts at {@code outOff + oc·ho·wo}
      * and is overwritten. {@code overrunSafe}: rows may be read past their end (prepared
-     * buffers have slack); when false, partial vectors use masked loads.
+     * buffers have slack); when false, partial vectors use masked loads. {@code tileBuf}: when
+     * overrun-safe, the offset in {@code in} of {@link #TILE_BUF} floats of the slack that no
+     * tile reads (the last ones), where partial tiles are parked.
      */
     static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe,
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
                          ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
-                         int ocFirst, int ocCount, int inFirst) {
+                         int ocFirst, int ocCount, int inFirst, int tileBuf) {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
         int[] gather = sw == 1 ? null : gatherIndices(sw);
         int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw);
         int end = ocFirst + ocCount, oc = ocFirst;
+        if (sw == 1 && overrunSafe) {
+            for (; oc + MB <= end; oc += MB) {
+                int w0 = wOff + oc * cg * kh * kw;
+                for (int oh = 0; oh < ho; oh++) {
+                    int xRow = base + oh * sh * rowStride;
+                    for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
+                        tile6(in, xRow + ow0, taps, w, w0, cg * kh * kw, ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo,
+                                Math.min(WV * L, wo - ow0), tileBuf);
+                    }
+                }
+            }
+        }
         for (; oc + OB <= end; oc += OB) {
             for (int oh = 0; oh < ho; oh++) {
                 int xRow = base + oh * sh * rowStride;
@@ -61,7 +82,7 @@ final class DirectConv {
                     int left = wo - ow0;
                     if (sw == 1 && (left >= WV * L || (overrunSafe && left > (WV - 1) * L))) {
                         tileWide(in, xRow + ow0, taps, w, wOff + oc * cg * kh * kw, cg * kh * kw,
-                                ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, left);
+                                ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, Math.min(left, WV * L), tileBuf);
                     } else {
                         for (int v = ow0; v < Math.min(wo, ow0 + WV * L); v += L) {
                             tile4x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
@@ -129,17 +150,19 @@ final class DirectConv {
         return idx;
     }
 
-    /** The accumulators of output channel {@code oc}, to be stored at out[at ..] ({@code n} lanes), with the epilogue (if any) applied. */
-    private static FloatVector finish(FloatVector acc, ConvEpilogue ep, int oc, float[] out, int at, int n) {
-        return ep == null ? acc : ep.apply(acc, oc, out, at, n);
-    }
+    // The tiles below call no method that takes or returns a vector: whether C2 inlines a helper
+    // depends on the budget left by the call chain that inlined the tile (it differs between a
+    // benchmark and the generated schedule), and a vector crossing a call that was not inlined is
+    // boxed, which allocates on every call. Epilogues therefore run on the stored values
+    // ({@link ConvEpilogue#applyInPlace}).
 
     /**
-     * 4 channels × 2 vectors; stride 1; {@code left} valid columns from the tile start (more
-     * than one vector; the second vector's store is masked when fewer than two).
+     * 4 channels × 2 vectors; stride 1; {@code left} valid columns from the tile start: 2·L, or,
+     * on a prepared input, more than L (the tile is then parked at {@code tileBuf} and its valid
+     * columns copied).
      */
     private static void tileWide(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
-                                 ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left) {
+                                 ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left, int tileBuf) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride;
         for (int t = 0; t < wStride; t++) {
@@ -155,47 +178,85 @@ final class DirectConv {
             b = FloatVector.broadcast(S, w[w3 + t]);
             a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
         }
-        storeWide(a00, a01, ep, oc, out, o0, left);
-        storeWide(a10, a11, ep, oc + 1, out, o0 + outPlane, left);
-        storeWide(a20, a21, ep, oc + 2, out, o0 + 2 * outPlane, left);
-        storeWide(a30, a31, ep, oc + 3, out, o0 + 3 * outPlane, left);
-    }
-
-    private static void storeWide(FloatVector v0, FloatVector v1, ConvEpilogue ep, int oc, float[] out, int o, int left) {
-        v0 = finish(v0, ep, oc, out, o, L);
-        v1 = finish(v1, ep, oc, out, o + L, left - L);
-        v0.intoArray(out, o);
-        if (left >= WV * L) v1.intoArray(out, o + L);
-        else v1.intoArray(out, o + L, S.indexInRange(0, left - L));
+        boolean whole = left == WV * L;
+        float[] dst = whole ? out : in;
+        int d = whole ? o0 : tileBuf, dStep = whole ? outPlane : WV * L;
+        a00.intoArray(dst, d); a01.intoArray(dst, d + L);
+        a10.intoArray(dst, d + dStep); a11.intoArray(dst, d + dStep + L);
+        a20.intoArray(dst, d + 2 * dStep); a21.intoArray(dst, d + 2 * dStep + L);
+        a30.intoArray(dst, d + 3 * dStep); a31.intoArray(dst, d + 3 * dStep + L);
+        if (!whole) {
+            for (int k = 0; k < OB; k++) System.arraycopy(in, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
+        }
+        if (ep != null) {
+            for (int k = 0; k < OB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
+        }
     }
 
     /**
-     * One vector of {@code n} valid columns starting at input offset {@code at} (gathered when
-     * strided). A strided input is always a prepared buffer with {@link #slack}, so the gather is
-     * unmasked: lanes past {@code n} read slack and are never stored. (A masked gather is not an
-     * intrinsic on AVX2; its fallback allocates on every call.)
+     * 6 channels × 2 vectors; stride 1, a prepared (overrun-safe) input; {@code left} valid columns
+     * from the tile start (1 to 2·L): the whole tile is computed; a partial one is parked at
+     * {@code tileBuf} and its valid columns copied. 12 accumulators, 2 input vectors and a
+     * broadcast fit AVX2's 16 registers.
      */
-    static FloatVector load(float[] in, int at, int sw, int[] gather, int n) {
-        if (sw == 1) return n == L ? FloatVector.fromArray(S, in, at) : FloatVector.fromArray(S, in, at, S.indexInRange(0, n));
-        return FloatVector.fromArray(S, in, at, gather, 0);
+    private static void tile6(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
+                              ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left, int tileBuf) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+        int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride, w4 = w3 + wStride, w5 = w4 + wStride;
+        for (int t = 0; t < wStride; t++) {
+            int xo = x0 + taps[t];
+            FloatVector x0v = FloatVector.fromArray(S, in, xo);
+            FloatVector x1v = FloatVector.fromArray(S, in, xo + L);
+            FloatVector b = FloatVector.broadcast(S, w[w0 + t]);
+            a00 = x0v.fma(b, a00); a01 = x1v.fma(b, a01);
+            b = FloatVector.broadcast(S, w[w1 + t]);
+            a10 = x0v.fma(b, a10); a11 = x1v.fma(b, a11);
+            b = FloatVector.broadcast(S, w[w2 + t]);
+            a20 = x0v.fma(b, a20); a21 = x1v.fma(b, a21);
+            b = FloatVector.broadcast(S, w[w3 + t]);
+            a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
+            b = FloatVector.broadcast(S, w[w4 + t]);
+            a40 = x0v.fma(b, a40); a41 = x1v.fma(b, a41);
+            b = FloatVector.broadcast(S, w[w5 + t]);
+            a50 = x0v.fma(b, a50); a51 = x1v.fma(b, a51);
+        }
+        boolean whole = left == WV * L;
+        float[] dst = whole ? out : in;
+        int d = whole ? o0 : tileBuf, dStep = whole ? outPlane : WV * L;
+        a00.intoArray(dst, d); a01.intoArray(dst, d + L);
+        a10.intoArray(dst, d + dStep); a11.intoArray(dst, d + dStep + L);
+        a20.intoArray(dst, d + 2 * dStep); a21.intoArray(dst, d + 2 * dStep + L);
+        a30.intoArray(dst, d + 3 * dStep); a31.intoArray(dst, d + 3 * dStep + L);
+        a40.intoArray(dst, d + 4 * dStep); a41.intoArray(dst, d + 4 * dStep + L);
+        a50.intoArray(dst, d + 5 * dStep); a51.intoArray(dst, d + 5 * dStep + L);
+        if (!whole) {
+            for (int k = 0; k < MB; k++) System.arraycopy(in, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
+        }
+        if (ep != null) {
+            for (int k = 0; k < MB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
+        }
     }
 
-    private static void store(FloatVector v, float[] out, int o, int n) {
-        if (n == L) v.intoArray(out, o);
-        else v.intoArray(out, o, S.indexInRange(0, n));
-    }
-
-    /** 4 channels × 1 vector of {@code n} valid columns, any stride. */
+    /**
+     * 4 channels × 1 vector of {@code n} valid columns, any stride. A strided input is always a
+     * prepared buffer with {@link #slack}, so the gather is unmasked: lanes past {@code n} read
+     * slack and are never stored. (A masked gather is not an intrinsic on AVX2; its fallback
+     * allocates on every call.)
+     */
     private static void tile4x1(float[] in, int x0, int plane, int rowStride, float[] w, int w0, int cg, int kh, int kw,
                                 int dh, int dw, int sw, int[] gather, ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        VectorMask<Float> m = S.indexInRange(0, n);
         int kk = kh * kw, wStride = cg * kk;
         for (int ci = 0; ci < cg; ci++) {
             for (int i = 0; i < kh; i++) {
                 int xr = x0 + ci * plane + i * dh * rowStride;
                 int wr = w0 + ci * kk + i * kw;
                 for (int j = 0; j < kw; j++) {
-                    FloatVector x = load(in, xr + j * dw, sw, gather, n);
+                    int at = xr + j * dw;
+                    FloatVector x = sw != 1 ? FloatVector.fromArray(S, in, at, gather, 0)
+                            : n == L ? FloatVector.fromArray(S, in, at) : FloatVector.fromArray(S, in, at, m);
                     int wj = wr + j;
                     a0 = x.fma(FloatVector.broadcast(S, w[wj]), a0);
                     a1 = x.fma(FloatVector.broadcast(S, w[wj + wStride]), a1);
@@ -204,25 +265,89 @@ final class DirectConv {
                 }
             }
         }
-        store(finish(a0, ep, oc, out, o0, n), out, o0, n);
-        store(finish(a1, ep, oc + 1, out, o0 + outPlane, n), out, o0 + outPlane, n);
-        store(finish(a2, ep, oc + 2, out, o0 + 2 * outPlane, n), out, o0 + 2 * outPlane, n);
-        store(finish(a3, ep, oc + 3, out, o0 + 3 * outPlane, n), out, o0 + 3 * outPlane, n);
+        if (n == L) {
+            a0.intoArray(out, o0); a1.intoArray(out, o0 + outPlane);
+            a2.intoArray(out, o0 + 2 * outPlane); a3.intoArray(out, o0 + 3 * outPlane);
+        } else {
+            a0.intoArray(out, o0, m); a1.intoArray(out, o0 + outPlane, m);
+            a2.intoArray(out, o0 + 2 * outPlane, m); a3.intoArray(out, o0 + 3 * outPlane, m);
+        }
+        if (ep != null) {
+            for (int k = 0; k < OB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, n);
+        }
     }
 
     /** 1 channel × 1 vector: the output-channel tail. */
     private static void tile1x1(float[] in, int x0, int plane, int rowStride, float[] w, int w0, int cg, int kh, int kw,
                                 int dh, int dw, int sw, int[] gather, ConvEpilogue ep, int oc, float[] out, int o0, int n) {
         FloatVector a = FloatVector.zero(S);
+        VectorMask<Float> m = S.indexInRange(0, n);
         int kk = kh * kw;
         for (int ci = 0; ci < cg; ci++) {
             for (int i = 0; i < kh; i++) {
                 int xr = x0 + ci * plane + i * dh * rowStride;
                 int wr = w0 + ci * kk + i * kw;
-                for (int j = 0; j < kw; j++) a = load(in, xr + j * dw, sw, gather, n).fma(FloatVector.broadcast(S, w[wr + j]), a);
+                for (int j = 0; j < kw; j++) {
+                    int at = xr + j * dw;
+                    FloatVector x = sw != 1 ? FloatVector.fromArray(S, in, at, gather, 0)
+                            : n == L ? FloatVector.fromArray(S, in, at) : FloatVector.fromArray(S, in, at, m);
+                    a = x.fma(FloatVector.broadcast(S, w[wr + j]), a);
+                }
             }
         }
-        store(finish(a, ep, oc, out, o0, n), out, o0, n);
+        if (n == L) a.intoArray(out, o0);
+        else a.intoArray(out, o0, m);
+        if (ep != null) ep.applyInPlace(oc, out, o0, n);
+    }
+
+    /**
+     * The weight gradient's register tile: for the 6 taps whose input offsets are {@code off0..off5}
+     * and 2 vectors of output channels, sums[k·sumStride + lane] (+)= Σ over the output pixels
+     * (oh, ow) of in[off_k + oh·rowStep + ow·colStep] · dyT[(oh·wo + ow)·{@link #TW} + lane] (one
+     * block of 2·L output channels of the transposed output gradient, pixel after pixel).
+     * {@code fresh}: start from zero instead of the stored sums.
+     */
+    static void weightTile(float[] buf, int off0, int off1, int off2, int off3, int off4, int off5, int rowStep, int colStep,
+                           int ho, int wo, int dyT, int sums, int sumStride, boolean fresh) {
+        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
+        if (fresh) {
+            a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00;
+            a30 = a00; a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00;
+        } else {
+            a00 = FloatVector.fromArray(S, buf, sums); a01 = FloatVector.fromArray(S, buf, sums + L);
+            a10 = FloatVector.fromArray(S, buf, sums + sumStride); a11 = FloatVector.fromArray(S, buf, sums + sumStride + L);
+            a20 = FloatVector.fromArray(S, buf, sums + 2 * sumStride); a21 = FloatVector.fromArray(S, buf, sums + 2 * sumStride + L);
+            a30 = FloatVector.fromArray(S, buf, sums + 3 * sumStride); a31 = FloatVector.fromArray(S, buf, sums + 3 * sumStride + L);
+            a40 = FloatVector.fromArray(S, buf, sums + 4 * sumStride); a41 = FloatVector.fromArray(S, buf, sums + 4 * sumStride + L);
+            a50 = FloatVector.fromArray(S, buf, sums + 5 * sumStride); a51 = FloatVector.fromArray(S, buf, sums + 5 * sumStride + L);
+        }
+        int o1 = off1 - off0, o2 = off2 - off0, o3 = off3 - off0, o4 = off4 - off0, o5 = off5 - off0;
+        for (int oh = 0; oh < ho; oh++) {
+            int x = off0 + oh * rowStep, d = dyT + oh * wo * TW;
+            // The output gradient's index is linear in ow with a constant scale, so C2 hoists its bounds checks.
+            for (int ow = 0; ow < wo; ow++) {
+                int xi = x + ow * colStep, di = d + ow * TW;
+                FloatVector d0 = FloatVector.fromArray(S, buf, di), d1 = FloatVector.fromArray(S, buf, di + L);
+                FloatVector b = FloatVector.broadcast(S, buf[xi]);
+                a00 = d0.fma(b, a00); a01 = d1.fma(b, a01);
+                b = FloatVector.broadcast(S, buf[xi + o1]);
+                a10 = d0.fma(b, a10); a11 = d1.fma(b, a11);
+                b = FloatVector.broadcast(S, buf[xi + o2]);
+                a20 = d0.fma(b, a20); a21 = d1.fma(b, a21);
+                b = FloatVector.broadcast(S, buf[xi + o3]);
+                a30 = d0.fma(b, a30); a31 = d1.fma(b, a31);
+                b = FloatVector.broadcast(S, buf[xi + o4]);
+                a40 = d0.fma(b, a40); a41 = d1.fma(b, a41);
+                b = FloatVector.broadcast(S, buf[xi + o5]);
+                a50 = d0.fma(b, a50); a51 = d1.fma(b, a51);
+            }
+        }
+        a00.intoArray(buf, sums); a01.intoArray(buf, sums + L);
+        a10.intoArray(buf, sums + sumStride); a11.intoArray(buf, sums + sumStride + L);
+        a20.intoArray(buf, sums + 2 * sumStride); a21.intoArray(buf, sums + 2 * sumStride + L);
+        a30.intoArray(buf, sums + 3 * sumStride); a31.intoArray(buf, sums + 3 * sumStride + L);
+        a40.intoArray(buf, sums + 4 * sumStride); a41.intoArray(buf, sums + 4 * sumStride + L);
+        a50.intoArray(buf, sums + 5 * sumStride); a51.intoArray(buf, sums + 5 * sumStride + L);
     }
 
     // ---- preparing inputs ------------------------------------------------------------------------
