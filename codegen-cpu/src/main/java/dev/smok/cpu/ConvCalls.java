@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * convolution carries the epilogue {@link KernelPlan} gave it ({@link #epilogueOf}): its
  * bias_add, inference batch_norm, residual add and relu consumers, composed at the start of each
  * run into one per-channel scale and shift (from the current bias, γ, β and running statistics),
- * the residual's offset and a ReLU flag, which the kernel applies in registers before each store
+ * the residual's offset and a ReLU flag, which the kernel applies to each output tile right after storing it (still in L1)
  * ({@link ConvEpilogue}).
  * Threads: a call with at least {@link #PARALLEL_MACS} multiply-accumulates is split into
  * {@code pool.threads()} slices by the kernels' own slice form (disjoint outputs), run through
@@ -207,7 +207,7 @@ final class ConvCalls {
         @Override String describe() {
             return switch (kind) { case FORWARD -> "conv2d"; case INPUT_GRAD -> "conv2d input grad"; case WEIGHT_GRAD -> "conv2d weight grad"; }
                     + " " + g + (threads > 1 ? " on " + threads + " threads" : "")
-                    + (epilogue == null ? "" : ", epilogue " + epilogue.describe() + " in registers");
+                    + (epilogue == null ? "" : ", epilogue " + epilogue.describe() + " on each stored tile");
         }
     }
 

@@ -33,7 +33,7 @@ import java.util.Set;
  *       normalizations, dropout, concat/slice/pad, CTC, scan) are calls whatever their fusion kind.</li>
  *   <li>A conv2d (OUT_ELEMENTWISE_FUSABLE) call takes its chain of single-use consumers —
  *       bias_add, inference batch_norm, a residual add, relu — as an epilogue that the
- *       convolution kernel applies in registers ({@link ConvCalls#epilogueOf}):
+ *       convolution kernel applies to each output tile it stores ({@link ConvCalls#epilogueOf}):
  *       conv2d+bias_add+relu, conv2d+batch_norm+relu in inference and ResNet's
  *       conv2d+batch_norm+add+relu are one kernel, as the optimizer's FusionPlan groups them.
  *       The call runs at the position of its last node.</li>

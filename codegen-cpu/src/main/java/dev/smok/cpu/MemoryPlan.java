@@ -91,7 +91,7 @@ final class MemoryPlan {
                 } else if (s instanceof KernelPlan.Fused f && !f.materialized.contains(v)) {
                     // lives only in registers
                 } else if (s instanceof KernelPlan.Call c && c.last() != n) {
-                    // a convolution's value before its epilogue: lives only in registers
+                    // a convolution's value before its epilogue: never a tensor of its own (the epilogue rewrites each tile in place)
                 } else if (inPlace.containsKey(v)) {
                     offsets.put(v, offsets.get(g.input(inPlace.get(v)).value()));
                     notes.add("update " + inPlace.get(v) + " is written in place by kernel " + s.index);

@@ -17,16 +17,17 @@ import static dev.smok.cpu.conv.DirectConv.S;
  * {@code [scratchOff + t·scratchPerThread, …)}; its contents on entry do not matter.
  *
  * <p>Threads: the slice form {@code (…, thread, threads)} computes a fixed disjoint part of the
- * output (forward and input gradient: (image, 4-channel block) items; weight and bias
- * gradients: output-channel ranges), so calling it for every thread in [0, threads) — in any
+ * output (forward and input gradient: (image, 12-channel block) items; weight gradient:
+ * (group, block of 6 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
  * order, on any threads — computes the whole result. The {@link ParallelFor} forms do that.
  *
  * <p>Algorithm: {@link DirectConv}, a register-tiled direct convolution over a zero-padded copy
  * of each image (no im2col). A 1×1 stride-1 unpadded convolution skips the copy and runs as a
  * GEMM over channels straight from x. The input gradient is the same kernel run over the output
  * gradient dilated by the stride, with the kernel flipped and its channel axes swapped. The
- * weight gradient accumulates, per weight, a vectorized dot product of the output gradient with
- * the padded input.
+ * weight gradient is a product over the output pixels of the padded input (6 taps broadcast at
+ * a time) with the output gradient transposed to pixel-major rows of output channels
+ * ({@link #weightGrad}).
  */
 public final class Conv2dKernels {
     private Conv2dKernels() {}
@@ -59,7 +60,7 @@ public final class Conv2dKernels {
 
     /**
      * y = epilogue(conv2d(x, weight)): the epilogue (bias, per-channel affine, ReLU; null for
-     * none) is applied in registers before each store. Writes y completely.
+     * none) is applied to each output tile right after it is stored, while it is in L1. Writes y completely.
      */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {

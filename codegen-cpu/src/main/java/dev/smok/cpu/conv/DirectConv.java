@@ -16,14 +16,20 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code [rows][channels][rowStride]}), so the input rows one output row reads are one
  * contiguous block (few TLB pages) instead of one strip per channel plane.
  *
- * <p>Tiling: a tile is 4 output channels × 2 vectors of consecutive output columns (16 pixels
- * with AVX2's 8 lanes, 32 with AVX-512's 16) of one output row, held in 8 accumulators. The
- * (channel, kernel row, kernel column) taps are flattened into one loop over a precomputed
- * offset table, with the weights of each output channel contiguous in the same order; each
- * step loads 2 input vectors, broadcasts 4 weights and issues 8 FMAs. Measured on AVX2
- * (16 vector registers), 4×2 beat 4×3 and 4×4 tiles by 1.4–2×: those spill accumulators.
- * Row tails, strides other than 1 (loaded by gathers) and output-channel tails use narrower
- * 4×1 and 1×1 tiles with masks.
+ * <p>Tiling: on a prepared input with stride 1, a tile is 6 output channels × 2 vectors of
+ * consecutive output columns (16 pixels with AVX2's 8 lanes, 32 with AVX-512's 16) of one output
+ * row, held in 12 accumulators ({@link #tile6}). The (channel, kernel row, kernel column) taps
+ * are flattened into one loop over a precomputed offset table, with the weights of each output
+ * channel contiguous in the same order; each step loads 2 input vectors, broadcasts 6 weights
+ * and issues 12 FMAs. 12 accumulators, 2 inputs and a broadcast are 15 of AVX2's 16 registers;
+ * the disassembled loop ({@code scripts/jit-loop.py}) spills no vector register. A row's last tile
+ * is computed whole (the prepared buffer has slack) and parked before its valid columns are
+ * copied. Output-channel tails use a 4 × 2 tile, then 1 × 1; strides other than 1 (loaded by
+ * gathers) and unprepared inputs (the 1×1 fast path) use 4 × 2 when a whole tile fits, else
+ * 4 × 1 and 1 × 1 tiles with masks.
+ *
+ * <p>{@link #weightTile} is the weight gradient's tile: 6 taps × 2 vectors of output channels
+ * over a transposed output gradient (see {@link Conv2dKernels#weightGrad}).
  */
 final class DirectConv {
     private DirectConv() {}

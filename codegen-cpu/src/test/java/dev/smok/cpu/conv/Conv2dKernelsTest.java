@@ -62,7 +62,7 @@ class Conv2dKernelsTest {
         }
     }
 
-    /** Scale, shift and ReLU applied in registers equal them applied to the interpreter's convolution. */
+    /** Scale, shift and ReLU applied by the kernel equal them applied to the interpreter's convolution. */
     @Test void forwardWithAffineReluEpilogue() {
         for (ConvGeometry g : CASES) {
             float[] x = Oracle.random(g.inputSize(), 11), w = Oracle.random(g.weightSize(), 12);
