@@ -26,12 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Ragged tiles: the microkernel writes the tile to a scratch buffer and only its valid
  *       rows and columns are added to C.</li>
  *   <li>Matrix-vector products: with fewer than MR rows and B not transposed (batch-1 inference)
- *       each row of C is summed over all of K in registers, 64 columns at a time, while B streams
- *       from memory row after row; nothing is packed, and the product is split over the threads
- *       from a smaller size on, since it is bound by reading B.</li>
- *   <li>Threads: the N range (or, when A is the larger operand to repack, the M range) is cut into
- *       two parts per thread, claimed by whichever thread is free; each part packs its own
- *       operands; small products stay on the calling thread.</li>
+ *       B is streamed front to back, 4 rows at a time, into a row of sums in L1; nothing is
+ *       packed, and the product is cut over K (partial sums added in part order) from a smaller
+ *       size on, since it is bound by reading B.</li>
+ *   <li>Threads: the N range is cut into parts (or the M range when M > N, so that the operand
+ *       every part packs again is the smaller one), one or two per thread (see
+ *       {@link #REPACK_MIN_COLS}), claimed by whichever thread is free; small products stay on
+ *       the calling thread.</li>
  *   <li>Epilogue: when the last K block of an MC x {@link #EPILOGUE_COLS} piece of C is done, the
  *       fused elementwise kernel that consumes C is applied to it while it is still in cache.</li>
  * </ul>
@@ -41,11 +42,11 @@ public final class GemmKernel implements WorkerPool.Task {
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
     static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = L >= 16 ? 6 : 4, NR = NV * L;
     /** K block: a KC x NR sliver of packed B fits L1 (16 KiB with AVX2). */
-    static final int KC = 256;
+    static final int KC = Integer.getInteger("gkc", 256);
     /** M block (a multiple of MR): the packed MC x KC block of A fits L2 (128 / 144 KiB). */
-    static final int MC = L >= 16 ? 144 : 128;
+    static final int MC = Integer.getInteger("gmc", L >= 16 ? 144 : 128);
     /** N block: the packed KC x NC block of B (4 MiB) stays in L3. */
-    static final int NC = 4096;
+    static final int NC = Integer.getInteger("gnc", 4096);
     /** Columns of C the epilogue is applied to at once (a multiple of NR), so the piece is in L2. */
     static final int EPILOGUE_COLS = 256;
     /**
@@ -67,21 +68,18 @@ public final class GemmKernel implements WorkerPool.Task {
     static final int REPACK_MIN_COLS = 512;
     /** B is packed per KC x NC block when transposed or when A has at least this many rows, else panel by panel. */
     static final int PACK_MIN_M = 24;
-    /**
-     * Columns one matrix-vector pass keeps in registers: 8 AVX2 or 4 AVX-512 vectors, so each row
-     * of B it reads is 256 contiguous bytes (4 cache lines the prefetcher follows).
-     */
-    static final int GEMV_COLS = 64;
 
     final int m, n, k;
     final int aOff, ars, aks, bOff, bks, bns, cOff;
     final boolean pack;
-    /** Fewer rows than the microkernel's and B not transposed: each row of C is a matrix-vector product (see {@link #gemv}). */
+    /** Fewer rows than the microkernel's and B not transposed: matrix-vector products (see {@link #gemv}). */
     final boolean gemv;
     private final boolean splitN;
     private final int parts;
     /** Per part: packed A (MC x KC), packed B (KC x NC, or one KC x NR panel), a tile for ragged edges. */
     private final float[][] packA, packB, tiles;
+    /** Per part of a matrix-vector product cut over K: its partial sums of C. */
+    private final float[][] partials;
     private final WorkerPool pool;
     private Program epilogue;
     /** The fused kernel applied to finished pieces of C, or -1. Set before {@link #bind}. */
@@ -112,10 +110,13 @@ public final class GemmKernel implements WorkerPool.Task {
         // but each part repacks the other operand, so only when a part still has REPACK_MIN_COLS.
         int units = splitN ? nPanels : mBlocks, unitsPerPart = splitN ? REPACK_MIN_COLS / NR : REPACK_MIN_COLS / MR;
         int wanted = gemv || units >= threads * 2 * unitsPerPart ? threads * 2 : threads;
+        if (gemv) units = (k + 3) / 4;
         this.parts = work < (gemv ? GEMV_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || threads == 1 ? 1 : Math.max(1, Math.min(wanted, units));
         this.packA = new float[parts][];
         this.packB = new float[parts][];
         this.tiles = new float[parts][];
+        this.partials = new float[gemv && parts > 1 ? parts : 0][];
+        for (int p = 0; p < partials.length; p++) partials[p] = new float[m * n];
         if (!gemv) {
             int kc = Math.min(KC, k);
             for (int p = 0; p < parts; p++) {
@@ -134,7 +135,9 @@ public final class GemmKernel implements WorkerPool.Task {
 
     /** Computes C (and its epilogue) over {@code a}. */
     public void run(float[] a) {
-        if (parts == 1) {
+        if (gemv) {
+            gemv(a);
+        } else if (parts == 1) {
             compute(a, 0, m, 0, n, 0);
         } else {
             arena = a;
@@ -144,6 +147,12 @@ public final class GemmKernel implements WorkerPool.Task {
     }
 
     @Override public void run(int part, int nParts) {
+        if (gemv) {
+            int units = (k + 3) / 4;
+            int k0 = Math.min(units * part / nParts * 4, k), k1 = Math.min(units * (part + 1) / nParts * 4, k);
+            gemvRange(arena, k0, k1, partials[part], 0);
+            return;
+        }
         int total = splitN ? n : m, unit = splitN ? NR : MR;
         int units = (total + unit - 1) / unit;
         int from = Math.min((int) ((long) units * part / nParts) * unit, total);
@@ -164,10 +173,6 @@ public final class GemmKernel implements WorkerPool.Task {
     // ---- blocked loop nest ---------------------------------------------------------------------
 
     private void compute(float[] a, int m0, int m1, int n0, int n1, int part) {
-        if (gemv) {
-            gemv(a, m0, m1, n0, n1);
-            return;
-        }
         float[] pa = packA[part], pb = packB[part], tile = tiles[part];
         for (int jc = n0; jc < n1; jc += NC) {
             int nc1 = Math.min(jc + NC, n1);
@@ -219,44 +224,69 @@ public final class GemmKernel implements WorkerPool.Task {
     }
 
     /**
-     * C[m0..m1, n0..n1] = A · B row by row, for few rows and B not transposed (batch-1 dense
-     * layers): no packing and no K blocking; {@link #GEMV_COLS} columns are summed over all of K
-     * in registers while B is streamed row after row, then the epilogue runs on the finished rows.
+     * C = A · B for few rows and B not transposed (batch-1 dense layers), bound by reading B: each
+     * part takes a range of K and streams its rows of B front to back, 4 rows at a time, adding
+     * them into a row of partial sums that stays in L1; the caller then adds the parts' partial
+     * sums in part order (so the result does not depend on which thread ran which part) and runs
+     * the epilogue. With one part the sums go straight into C.
      */
-    private void gemv(float[] a, int m0, int m1, int n0, int n1) {
-        for (int i = m0; i < m1; i++) {
-            int ap = aOff + i * ars, cp = cOff + i * n;
-            int j = n0;
-            for (; j + GEMV_COLS <= n1; j += GEMV_COLS) {
-                if (L == 8) gemv8v(a, ap, aks, bOff + j, bks, k, cp + j);
-                else for (int v = 0; v < GEMV_COLS; v += 2 * L) gemvMasked(a, ap, aks, bOff + j + v, bks, k, cp + j + v, 2 * L);
+    private void gemv(float[] a) {
+        if (parts == 1) {
+            gemvRange(a, 0, k, a, cOff);
+        } else {
+            arena = a;
+            pool.run(this, parts);
+            arena = null;
+            for (int i = 0; i < m * n; i += L) {
+                int len = Math.min(L, m * n - i);
+                VectorMask<Float> mk = S.indexInRange(0, len);
+                FloatVector s = FloatVector.fromArray(S, partials[0], i, mk);
+                for (int p = 1; p < parts; p++) s = s.add(FloatVector.fromArray(S, partials[p], i, mk));
+                s.intoArray(a, cOff + i, mk);
             }
-            for (; j < n1; j += 2 * L) gemvMasked(a, ap, aks, bOff + j, bks, k, cp + j, Math.min(2 * L, n1 - j));
         }
-        if (epilogue != null) epilogue.fused(epilogueId, a, m0, m1, n0, n1);
+        if (epilogue != null) epilogue.fused(epilogueId, a, 0, m, 0, n);
     }
 
-    /** c[cp..cp+8L) = A row · B[0..k, 8L columns]; B rows are {@code bks} apart. */
-    static void gemv8v(float[] a, int ap, int aks, int bp, int bks, int k, int cp) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c0 = x.fma(FloatVector.fromArray(S, a, bp), c0);
-            c1 = x.fma(FloatVector.fromArray(S, a, bp + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, a, bp + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, a, bp + 3 * L), c3);
-            c4 = x.fma(FloatVector.fromArray(S, a, bp + 4 * L), c4);
-            c5 = x.fma(FloatVector.fromArray(S, a, bp + 5 * L), c5);
-            c6 = x.fma(FloatVector.fromArray(S, a, bp + 6 * L), c6);
-            c7 = x.fma(FloatVector.fromArray(S, a, bp + 7 * L), c7);
+    /** dst[dp + i*n + j] = sum over kk in [k0, k1) of A(i, kk) · B(kk, j), for every row i of C. */
+    private void gemvRange(float[] a, int k0, int k1, float[] dst, int dp) {
+        for (int i = 0; i < m; i++) {
+            int cp = dp + i * n, ap = aOff + i * ars;
+            if (n <= 2 * L) { // a narrow C (a classifier's logits): its sums fit two registers
+                gemvMasked(a, ap + k0 * aks, aks, bOff + k0 * bks, bks, k1 - k0, dst, cp, n);
+                continue;
+            }
+            java.util.Arrays.fill(dst, cp, cp + n, 0f);
+            int kk = k0;
+            for (; kk + 4 <= k1; kk += 4) {
+                int x = ap + kk * aks;
+                axpy4(dst, cp, n, a[x], a[x + aks], a[x + 2 * aks], a[x + 3 * aks], a, bOff + kk * bks, bks);
+            }
+            for (; kk < k1; kk++) axpy1(dst, cp, n, a[ap + kk * aks], a, bOff + kk * bks);
         }
-        c0.intoArray(a, cp); c1.intoArray(a, cp + L); c2.intoArray(a, cp + 2 * L); c3.intoArray(a, cp + 3 * L);
-        c4.intoArray(a, cp + 4 * L); c5.intoArray(a, cp + 5 * L); c6.intoArray(a, cp + 6 * L); c7.intoArray(a, cp + 7 * L);
+    }
+
+    /** c[cp..cp+n) += x0·b[bp..] + x1·b[bp+bs..] + x2·b[bp+2bs..] + x3·b[bp+3bs..], in that order. */
+    static void axpy4(float[] c, int cp, int n, float x0, float x1, float x2, float x3, float[] b, int bp, int bs) {
+        FloatVector v0 = FloatVector.broadcast(S, x0), v1 = FloatVector.broadcast(S, x1);
+        FloatVector v2 = FloatVector.broadcast(S, x2), v3 = FloatVector.broadcast(S, x3);
+        int b1 = bp + bs, b2 = bp + 2 * bs, b3 = bp + 3 * bs;
+        int j = 0;
+        for (int end = S.loopBound(n); j < end; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, c, cp + j);
+            acc = v0.fma(FloatVector.fromArray(S, b, bp + j), acc);
+            acc = v1.fma(FloatVector.fromArray(S, b, b1 + j), acc);
+            acc = v2.fma(FloatVector.fromArray(S, b, b2 + j), acc);
+            acc = v3.fma(FloatVector.fromArray(S, b, b3 + j), acc);
+            acc.intoArray(c, cp + j);
+        }
+        for (; j < n; j++) {
+            c[cp + j] = Math.fma(x3, b[b3 + j], Math.fma(x2, b[b2 + j], Math.fma(x1, b[b1 + j], Math.fma(x0, b[bp + j], c[cp + j]))));
+        }
     }
 
     /** c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or written. */
-    static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, int cp, int nr) {
+    static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, float[] c, int cp, int nr) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
         for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
@@ -264,8 +294,18 @@ public final class GemmKernel implements WorkerPool.Task {
             c0 = x.fma(FloatVector.fromArray(S, a, bp, m0), c0);
             c1 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), c1);
         }
-        c0.intoArray(a, cp, m0);
-        c1.intoArray(a, cp + L, m1);
+        c0.intoArray(c, cp, m0);
+        c1.intoArray(c, cp + L, m1);
+    }
+
+    /** c[cp..cp+n) += x·b[bp..bp+n). */
+    static void axpy1(float[] c, int cp, int n, float x, float[] b, int bp) {
+        FloatVector v = FloatVector.broadcast(S, x);
+        int j = 0;
+        for (int end = S.loopBound(n); j < end; j += L) {
+            v.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, c, cp + j)).intoArray(c, cp + j);
+        }
+        for (; j < n; j++) c[cp + j] = Math.fma(x, b[bp + j], c[cp + j]);
     }
 
     /**
