@@ -237,12 +237,16 @@ public final class GemmKernel implements WorkerPool.Task {
             arena = a;
             pool.run(this, parts);
             arena = null;
-            for (int i = 0; i < m * n; i += L) {
-                int len = Math.min(L, m * n - i);
-                VectorMask<Float> mk = S.indexInRange(0, len);
-                FloatVector s = FloatVector.fromArray(S, partials[0], i, mk);
-                for (int p = 1; p < parts; p++) s = s.add(FloatVector.fromArray(S, partials[p], i, mk));
-                s.intoArray(a, cOff + i, mk);
+            int size = m * n, i = 0;
+            for (int end = S.loopBound(size); i < end; i += L) {
+                FloatVector s = FloatVector.fromArray(S, partials[0], i);
+                for (int p = 1; p < parts; p++) s = s.add(FloatVector.fromArray(S, partials[p], i));
+                s.intoArray(a, cOff + i);
+            }
+            for (; i < size; i++) {
+                float s = partials[0][i];
+                for (int p = 1; p < parts; p++) s += partials[p][i];
+                a[cOff + i] = s;
             }
         }
         if (epilogue != null) epilogue.fused(epilogueId, a, 0, m, 0, n);
@@ -346,11 +350,10 @@ public final class GemmKernel implements WorkerPool.Task {
                         for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, a, src + v).intoArray(pk, dst + v);
                     }
                 } else {
+                    // scalar: masked vector loads here allocated (Java fallback) when C2 did not inline them
                     for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        for (int v = 0; v < NV; v++) {
-                            VectorMask<Float> mk = S.indexInRange(v * L, nr);
-                            FloatVector.fromArray(S, a, src + v * L, mk).intoArray(pk, dst + v * L);
-                        }
+                        for (int jj = 0; jj < nr; jj++) pk[dst + jj] = a[src + jj];
+                        for (int jj = nr; jj < NR; jj++) pk[dst + jj] = 0f;
                     }
                 }
             }
