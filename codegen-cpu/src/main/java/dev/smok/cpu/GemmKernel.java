@@ -413,6 +413,12 @@ public final class GemmKernel implements WorkerPool.Task {
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        if (!first) { // load C before the loop: its cache misses then overlap the loop, not follow it
+            c00 = FloatVector.fromArray(S, c, cp); c01 = FloatVector.fromArray(S, c, cp + L);
+            c10 = FloatVector.fromArray(S, c, cp + ldc); c11 = FloatVector.fromArray(S, c, cp + ldc + L);
+            c20 = FloatVector.fromArray(S, c, cp + 2 * ldc); c21 = FloatVector.fromArray(S, c, cp + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, cp + 3 * ldc); c31 = FloatVector.fromArray(S, c, cp + 3 * ldc + L);
+        }
         for (int kk = 0; kk < kc; kk++) {
             int pA = ap + kk * 4, pB = bp + kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, pB);
@@ -426,10 +432,10 @@ public final class GemmKernel implements WorkerPool.Task {
             x = FloatVector.broadcast(S, pa[pA + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        store2(c, cp, c00, c01, first);
-        store2(c, cp + ldc, c10, c11, first);
-        store2(c, cp + 2 * ldc, c20, c21, first);
-        store2(c, cp + 3 * ldc, c30, c31, first);
+        store2(c, cp, c00, c01, true);
+        store2(c, cp + ldc, c10, c11, true);
+        store2(c, cp + 2 * ldc, c20, c21, true);
+        store2(c, cp + 3 * ldc, c30, c31, true);
     }
 
     private static void store2(float[] c, int p, FloatVector v0, FloatVector v1, boolean first) {
