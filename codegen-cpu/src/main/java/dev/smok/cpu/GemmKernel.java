@@ -8,35 +8,47 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision GEMM, C[M,N] = op(A)[M,K] · op(B)[K,N], for one matmul node with constant
  * shapes. One instance is made per matmul at compile time and called from the generated schedule.
  *
- * <p>Algorithm (BLIS-style, specialised for AVX-512 through the Vector API):
+ * <p>Algorithm (BLIS's loop nest, through the Vector API):
  * <ul>
- *   <li>Register blocking: a 6-row microkernel over NV vectors of B: with AVX-512 (32 registers)
- *       6 x 4 vectors of 16 floats, 24 accumulators and 24 FMAs per k step; with AVX2 (16
- *       registers) 6 x 2 vectors of 8 floats, 12 accumulators. NR = NV * lanes columns.</li>
- *   <li>A is read in place through a (row stride, k stride) pair, so trans_a costs nothing.</li>
- *   <li>B is packed per (KC x NC) block into NR-wide panels, zero padded at the ragged edge;
- *       trans_b is handled by the packing. When B is not transposed and M is small (inference),
- *       B is read in place instead, because packing would cost as much as the product.</li>
- *   <li>Cache blocking: KC = 256 rows of B; a 6 x KC sliver of A stays in L1 while it sweeps the
- *       packed KC x NC block of B, which stays in L2 (NC = 256 columns with AVX2, 256 KiB;
- *       512 with AVX-512); C accumulates across K blocks.</li>
- *   <li>Matrix-vector products: with fewer than 6 rows and B not transposed (batch-1 inference)
- *       each row of C is summed over all of K in registers, 64 columns at a time, while B streams
- *       from memory row after row; nothing is packed, and the product is split over the threads
- *       from a smaller size on, since it is bound by reading B.</li>
- *   <li>Ragged edges: rows left over after blocks of 6 run a 1-row kernel; columns left over after
- *       blocks of NR use masked loads and stores.</li>
- *   <li>Threads: the N range is cut into two parts per thread (for narrow C, the M range into one
- *       per thread), claimed by whichever thread is free; small products stay on the calling
- *       thread.</li>
- *   <li>Epilogue: when the last K block of a 6-row stripe is done, the fused elementwise kernel
- *       that consumes C is applied to that stripe while it is still in cache.</li>
+ *   <li>Register blocking: an MR x NR microkernel, NR = NV vectors. AVX2 (16 registers): 4 rows x
+ *       2 vectors of 8 floats, 8 accumulators. A 6 x 2 kernel has 12, but C2 then keeps one in
+ *       memory (12 accumulators, 2 B vectors and the broadcasts it schedules together exceed 16
+ *       registers), which halves its speed. AVX-512 (32 registers): 6 rows x 4 vectors of 16.</li>
+ *   <li>Packing: per KC x NC block, B is packed into NR-wide panels (panel row kk at kk*NR);
+ *       per MC x KC block, A is packed into MR-row panels (column kk at kk*MR). Both are zero
+ *       padded at ragged edges, so the microkernel always runs a full tile with no bounds logic and
+ *       reads each operand as one contiguous stream; trans_a and trans_b cost only the packing.
+ *       When B is not transposed and M is small, each KC x NR panel of B is instead copied just
+ *       before the microkernel uses it (into L1), so no block of B is written out to memory.</li>
+ *   <li>Cache blocking: a KC x NR sliver of packed B (16 KiB) stays in L1 while the microkernel
+ *       runs down the MC rows of packed A (MC x KC, 128 KiB, in L2); the packed KC x NC block
+ *       of B lives in L3. C accumulates across K blocks.</li>
+ *   <li>Ragged tiles: the microkernel writes the tile to a scratch buffer and only its valid
+ *       rows and columns are added to C.</li>
+ *   <li>Matrix-vector products: with fewer than MR rows and B not transposed (batch-1 inference)
+ *       B is streamed front to back, 4 rows at a time, into a row of sums in L1; nothing is
+ *       packed, and the product is cut over K (partial sums added in part order) from a smaller
+ *       size on, since it is bound by reading B.</li>
+ *   <li>Threads: the N range is cut into parts (or the M range when M > N, so that the operand
+ *       every part packs again is the smaller one), one or two per thread (see
+ *       {@link #REPACK_MIN_COLS}), claimed by whichever thread is free; small products stay on
+ *       the calling thread.</li>
+ *   <li>Epilogue: when the last K block of an MC x {@link #EPILOGUE_COLS} piece of C is done, the
+ *       fused elementwise kernel that consumes C is applied to it while it is still in cache.</li>
  * </ul>
  * Steady-state calls allocate nothing: pack buffers are made once per instance.
  */
 public final class GemmKernel implements WorkerPool.Task {
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
-    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L, KC = 256, NC = L >= 16 ? 512 : 256;
+    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = L >= 16 ? 6 : 4, NR = NV * L;
+    /** K block: a KC x NR sliver of packed B fits L1 (16 KiB with AVX2). */
+    static final int KC = 256;
+    /** M block (a multiple of MR): the packed MC x KC block of A fits L2 (128 / 144 KiB). */
+    static final int MC = L >= 16 ? 144 : 128;
+    /** N block: the packed KC x NC block of B (4 MiB) stays in L3. */
+    static final int NC = 4096;
+    /** Columns of C the epilogue is applied to at once (a multiple of NR), so the piece is in L2. */
+    static final int EPILOGUE_COLS = 256;
     /**
      * Below this many multiply-adds the product runs on one thread: waking a worker costs a few
      * microseconds on an idle machine and a scheduler quantum on a loaded one, more than a
@@ -48,25 +60,29 @@ public final class GemmKernel implements WorkerPool.Task {
      * over the threads from this smaller size on: each core then streams half of B.
      */
     static final long GEMV_PARALLEL_MIN_WORK = 1L << 17;
-    /** B is packed when transposed or when A has at least this many rows. */
-    static final int PACK_MIN_M = 24;
     /**
-     * Columns one matrix-vector pass keeps in registers: 8 AVX2 or 4 AVX-512 vectors, so each row
-     * of B it reads is 256 contiguous bytes (4 cache lines the prefetcher follows).
+     * A product is cut into twice as many parts as threads only when each part still spans this
+     * many columns (or rows): packing A costs one scalar copy per element, a part's product 16 FMAs per vector op,
+     * so repacking A for a part of 512 columns costs about 3% of it.
      */
-    static final int GEMV_COLS = 64;
+    static final int REPACK_MIN_COLS = 512;
+    /** B is packed per KC x NC block when transposed or when A has at least this many rows, else panel by panel. */
+    static final int PACK_MIN_M = 24;
 
     final int m, n, k;
     final int aOff, ars, aks, bOff, bks, bns, cOff;
     final boolean pack;
-    /** Fewer rows than the microkernel's and B not transposed: each row of C is a matrix-vector product (see {@link #gemv}). */
+    /** Fewer rows than the microkernel's and B not transposed: matrix-vector products (see {@link #gemv}). */
     final boolean gemv;
     private final boolean splitN;
     private final int parts;
-    private final float[][] packs;
+    /** Per part: packed A (MC x KC), packed B (KC x NC, or one KC x NR panel), a tile for ragged edges. */
+    private final float[][] packA, packB, tiles;
+    /** Per part of a matrix-vector product cut over K: its partial sums of C. */
+    private final float[][] partials;
     private final WorkerPool pool;
     private Program epilogue;
-    /** The fused kernel applied to finished stripes of C, or -1. Set before {@link #bind}. */
+    /** The fused kernel applied to finished pieces of C, or -1. Set before {@link #bind}. */
     int epilogueId = -1;
     private float[] arena;
 
@@ -85,17 +101,29 @@ public final class GemmKernel implements WorkerPool.Task {
         long work = (long) m * n * k;
         int threads = pool == null ? 1 : pool.threads();
         int nPanels = (n + NR - 1) / NR, mBlocks = (m + MR - 1) / MR;
-        this.splitN = nPanels >= threads * 2 || nPanels >= mBlocks;
-        int maxParts = splitN ? nPanels : mBlocks;
-        // N parts are claimed by whichever thread is free (see WorkerPool), so twice as many parts
-        // as threads let the caller take over the work of a worker that did not get a core in time.
-        int wanted = splitN ? threads * 2 : threads;
-        this.parts = work < (gemv ? GEMV_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || threads == 1 ? 1 : Math.max(1, Math.min(wanted, maxParts));
-        this.packs = new float[parts][];
-        if (pack) {
+        // Each part packs its own operands: cutting N packs A once per part, cutting M packs B once
+        // per part, so the range of the larger operand's other dimension is cut when it has enough units.
+        boolean preferN = !pack || m <= n;
+        this.splitN = preferN ? nPanels >= threads || nPanels >= mBlocks : !(mBlocks >= threads || mBlocks >= nPanels);
+        // Parts are claimed by whichever thread is free (see WorkerPool), so twice as many parts
+        // as threads let the caller take over the work of a worker that did not get a core in time;
+        // but each part repacks the other operand, so only when a part still has REPACK_MIN_COLS.
+        int units = splitN ? nPanels : mBlocks, unitsPerPart = splitN ? REPACK_MIN_COLS / NR : REPACK_MIN_COLS / MR;
+        int wanted = gemv || units >= threads * 2 * unitsPerPart ? threads * 2 : threads;
+        if (gemv) units = (k + 3) / 4;
+        this.parts = work < (gemv ? GEMV_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || threads == 1 ? 1 : Math.max(1, Math.min(wanted, units));
+        this.packA = new float[parts][];
+        this.packB = new float[parts][];
+        this.tiles = new float[parts][];
+        this.partials = new float[gemv && parts > 1 ? parts : 0][];
+        for (int p = 0; p < partials.length; p++) partials[p] = new float[m * n];
+        if (!gemv) {
+            int kc = Math.min(KC, k);
             for (int p = 0; p < parts; p++) {
-                int cols = Math.min(NC, roundUp(splitN ? partSize(n, NR, p, parts) : n, NR));
-                packs[p] = new float[Math.min(KC, k) * Math.max(cols, NR)];
+                int rows = splitN ? m : partSize(m, MR, p, parts), cols = splitN ? partSize(n, NR, p, parts) : n;
+                packA[p] = new float[Math.min(MC, roundUp(rows, MR)) * kc];
+                packB[p] = new float[kc * (pack ? Math.min(NC, roundUp(cols, NR)) : NR)];
+                tiles[p] = new float[MR * NR];
             }
         }
     }
@@ -107,8 +135,10 @@ public final class GemmKernel implements WorkerPool.Task {
 
     /** Computes C (and its epilogue) over {@code a}. */
     public void run(float[] a) {
-        if (parts == 1) {
-            compute(a, 0, m, 0, n, packs[0]);
+        if (gemv) {
+            gemv(a);
+        } else if (parts == 1) {
+            compute(a, 0, m, 0, n, 0);
         } else {
             arena = a;
             pool.run(this, parts);
@@ -117,12 +147,18 @@ public final class GemmKernel implements WorkerPool.Task {
     }
 
     @Override public void run(int part, int nParts) {
+        if (gemv) {
+            int units = (k + 3) / 4;
+            int k0 = Math.min(units * part / nParts * 4, k), k1 = Math.min(units * (part + 1) / nParts * 4, k);
+            gemvRange(arena, k0, k1, partials[part], 0);
+            return;
+        }
         int total = splitN ? n : m, unit = splitN ? NR : MR;
         int units = (total + unit - 1) / unit;
         int from = Math.min((int) ((long) units * part / nParts) * unit, total);
         int to = Math.min((int) ((long) units * (part + 1) / nParts) * unit, total);
-        if (splitN) compute(arena, 0, m, from, to, packs[part]);
-        else compute(arena, from, to, 0, n, packs[part]);
+        if (splitN) compute(arena, 0, m, from, to, part);
+        else compute(arena, from, to, 0, n, part);
     }
 
     private static int partSize(int total, int unit, int part, int parts) {
@@ -136,82 +172,125 @@ public final class GemmKernel implements WorkerPool.Task {
 
     // ---- blocked loop nest ---------------------------------------------------------------------
 
-    private void compute(float[] a, int m0, int m1, int n0, int n1, float[] pk) {
-        if (gemv) {
-            gemv(a, m0, m1, n0, n1);
-            return;
-        }
-        for (int nc0 = n0; nc0 < n1; nc0 += NC) {
-            int nc1 = Math.min(nc0 + NC, n1);
-            for (int kc0 = 0; kc0 < k; kc0 += KC) {
-                int kc = Math.min(KC, k - kc0);
-                boolean first = kc0 == 0, last = kc0 + kc == k;
-                if (pack) packB(a, pk, kc0, kc, nc0, nc1);
-                for (int i = m0; i < m1; i += MR) {
-                    int mr = Math.min(MR, m1 - i);
-                    int aBase = aOff + i * ars + kc0 * aks;
-                    for (int j = nc0; j < nc1; j += NR) {
-                        int nr = Math.min(NR, nc1 - j);
-                        float[] b;
-                        int bBase, bStep;
-                        if (pack) { b = pk; bBase = (j - nc0) * kc; bStep = NR; }
-                        else { b = a; bBase = bOff + kc0 * bks + j; bStep = bks; }
-                        int cBase = cOff + i * n + j;
-                        if (mr == MR && nr == NR) {
-                            if (NV == 4) kernel6x4v(a, aBase, ars, aks, b, bBase, bStep, kc, a, cBase, n, first);
-                            else kernel6x2v(a, aBase, ars, aks, b, bBase, bStep, kc, a, cBase, n, first);
-                        } else {
-                            boolean padded = pack;
-                            for (int r = 0; r < mr; r++) {
-                                kernel1(a, aBase + r * ars, aks, b, bBase, bStep, kc, cBase + r * n, nr, first, padded);
+    private void compute(float[] a, int m0, int m1, int n0, int n1, int part) {
+        float[] pa = packA[part], pb = packB[part], tile = tiles[part];
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc1 = Math.min(jc + NC, n1);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean first = pc == 0, last = pc + kc == k;
+                if (pack) packB(a, pb, pc, kc, jc, nc1);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc1 = Math.min(ic + MC, m1);
+                    packA(a, pa, ic, mc1, pc, kc);
+                    for (int jg = jc; jg < nc1; jg += EPILOGUE_COLS) {
+                        int jg1 = Math.min(jg + EPILOGUE_COLS, nc1);
+                        for (int jr = jg; jr < jg1; jr += NR) {
+                            int nr = Math.min(NR, jg1 - jr);
+                            int bp = (jr - jc) * kc;
+                            if (!pack) {
+                                packB(a, pb, pc, kc, jr, jr + nr); // this panel only, while it is in L1
+                                bp = 0;
+                            }
+                            for (int ir = ic; ir < mc1; ir += MR) {
+                                int mr = Math.min(MR, mc1 - ir), ap = (ir - ic) * kc, cp = cOff + ir * n + jr;
+                                if (mr == MR && nr == NR) {
+                                    microkernel(pa, ap, pb, bp, kc, a, cp, n, first);
+                                } else {
+                                    microkernel(pa, ap, pb, bp, kc, tile, 0, NR, true);
+                                    addTile(tile, a, cp, n, mr, nr, first);
+                                }
                             }
                         }
+                        if (last && epilogue != null) epilogue.fused(epilogueId, a, ic, mc1, jg, jg1);
                     }
-                    if (last && epilogue != null) epilogue.fused(epilogueId, a, i, i + mr, nc0, nc1);
                 }
             }
         }
     }
 
-    /**
-     * C[m0..m1, n0..n1] = A · B row by row, for few rows and B not transposed (batch-1 dense
-     * layers): no packing and no K blocking; {@link #GEMV_COLS} columns are summed over all of K
-     * in registers while B is streamed row after row, then the epilogue runs on the finished rows.
-     */
-    private void gemv(float[] a, int m0, int m1, int n0, int n1) {
-        for (int i = m0; i < m1; i++) {
-            int ap = aOff + i * ars, cp = cOff + i * n;
-            int j = n0;
-            for (; j + GEMV_COLS <= n1; j += GEMV_COLS) {
-                if (L == 8) gemv8v(a, ap, aks, bOff + j, bks, k, cp + j);
-                else for (int v = 0; v < GEMV_COLS; v += 2 * L) gemvMasked(a, ap, aks, bOff + j + v, bks, k, cp + j + v, 2 * L);
-            }
-            for (; j < n1; j += 2 * L) gemvMasked(a, ap, aks, bOff + j, bks, k, cp + j, Math.min(2 * L, n1 - j));
-        }
-        if (epilogue != null) epilogue.fused(epilogueId, a, m0, m1, n0, n1);
+    private static void microkernel(float[] pa, int ap, float[] pb, int bp, int kc,
+                                    float[] c, int cp, int ldc, boolean first) {
+        if (NV == 4) kernel6x4v(pa, ap, pb, bp, kc, c, cp, ldc, first);
+        else kernel4x2v(pa, ap, pb, bp, kc, c, cp, ldc, first);
     }
 
-    /** c[cp..cp+8L) = A row · B[0..k, 8L columns]; B rows are {@code bks} apart. */
-    static void gemv8v(float[] a, int ap, int aks, int bp, int bks, int k, int cp) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c0 = x.fma(FloatVector.fromArray(S, a, bp), c0);
-            c1 = x.fma(FloatVector.fromArray(S, a, bp + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, a, bp + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, a, bp + 3 * L), c3);
-            c4 = x.fma(FloatVector.fromArray(S, a, bp + 4 * L), c4);
-            c5 = x.fma(FloatVector.fromArray(S, a, bp + 5 * L), c5);
-            c6 = x.fma(FloatVector.fromArray(S, a, bp + 6 * L), c6);
-            c7 = x.fma(FloatVector.fromArray(S, a, bp + 7 * L), c7);
+    /** C[cp.., mr x nr] (+)= the first mr rows and nr columns of an MR x NR tile. */
+    private static void addTile(float[] tile, float[] c, int cp, int ldc, int mr, int nr, boolean first) {
+        for (int r = 0; r < mr; r++) {
+            int t = r * NR, p = cp + r * ldc;
+            for (int j = 0; j < nr; j++) c[p + j] = first ? tile[t + j] : c[p + j] + tile[t + j];
         }
-        c0.intoArray(a, cp); c1.intoArray(a, cp + L); c2.intoArray(a, cp + 2 * L); c3.intoArray(a, cp + 3 * L);
-        c4.intoArray(a, cp + 4 * L); c5.intoArray(a, cp + 5 * L); c6.intoArray(a, cp + 6 * L); c7.intoArray(a, cp + 7 * L);
+    }
+
+    /**
+     * C = A · B for few rows and B not transposed (batch-1 dense layers), bound by reading B: each
+     * part takes a range of K and streams its rows of B front to back, 4 rows at a time, adding
+     * them into a row of partial sums that stays in L1; the caller then adds the parts' partial
+     * sums in part order (so the result does not depend on which thread ran which part) and runs
+     * the epilogue. With one part the sums go straight into C.
+     */
+    private void gemv(float[] a) {
+        if (parts == 1) {
+            gemvRange(a, 0, k, a, cOff);
+        } else {
+            arena = a;
+            pool.run(this, parts);
+            arena = null;
+            int size = m * n, i = 0;
+            for (int end = S.loopBound(size); i < end; i += L) {
+                FloatVector s = FloatVector.fromArray(S, partials[0], i);
+                for (int p = 1; p < parts; p++) s = s.add(FloatVector.fromArray(S, partials[p], i));
+                s.intoArray(a, cOff + i);
+            }
+            for (; i < size; i++) {
+                float s = partials[0][i];
+                for (int p = 1; p < parts; p++) s += partials[p][i];
+                a[cOff + i] = s;
+            }
+        }
+        if (epilogue != null) epilogue.fused(epilogueId, a, 0, m, 0, n);
+    }
+
+    /** dst[dp + i*n + j] = sum over kk in [k0, k1) of A(i, kk) · B(kk, j), for every row i of C. */
+    private void gemvRange(float[] a, int k0, int k1, float[] dst, int dp) {
+        for (int i = 0; i < m; i++) {
+            int cp = dp + i * n, ap = aOff + i * ars;
+            if (n <= 2 * L) { // a narrow C (a classifier's logits): its sums fit two registers
+                gemvMasked(a, ap + k0 * aks, aks, bOff + k0 * bks, bks, k1 - k0, dst, cp, n);
+                continue;
+            }
+            java.util.Arrays.fill(dst, cp, cp + n, 0f);
+            int kk = k0;
+            for (; kk + 4 <= k1; kk += 4) {
+                int x = ap + kk * aks;
+                axpy4(dst, cp, n, a[x], a[x + aks], a[x + 2 * aks], a[x + 3 * aks], a, bOff + kk * bks, bks);
+            }
+            for (; kk < k1; kk++) axpy1(dst, cp, n, a[ap + kk * aks], a, bOff + kk * bks);
+        }
+    }
+
+    /** c[cp..cp+n) += x0·b[bp..] + x1·b[bp+bs..] + x2·b[bp+2bs..] + x3·b[bp+3bs..], in that order. */
+    static void axpy4(float[] c, int cp, int n, float x0, float x1, float x2, float x3, float[] b, int bp, int bs) {
+        FloatVector v0 = FloatVector.broadcast(S, x0), v1 = FloatVector.broadcast(S, x1);
+        FloatVector v2 = FloatVector.broadcast(S, x2), v3 = FloatVector.broadcast(S, x3);
+        int b1 = bp + bs, b2 = bp + 2 * bs, b3 = bp + 3 * bs;
+        int j = 0;
+        for (int end = S.loopBound(n); j < end; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, c, cp + j);
+            acc = v0.fma(FloatVector.fromArray(S, b, bp + j), acc);
+            acc = v1.fma(FloatVector.fromArray(S, b, b1 + j), acc);
+            acc = v2.fma(FloatVector.fromArray(S, b, b2 + j), acc);
+            acc = v3.fma(FloatVector.fromArray(S, b, b3 + j), acc);
+            acc.intoArray(c, cp + j);
+        }
+        for (; j < n; j++) {
+            c[cp + j] = Math.fma(x3, b[b3 + j], Math.fma(x2, b[b2 + j], Math.fma(x1, b[b1 + j], Math.fma(x0, b[bp + j], c[cp + j]))));
+        }
     }
 
     /** c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or written. */
-    static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, int cp, int nr) {
+    static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, float[] c, int cp, int nr) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
         for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
@@ -219,11 +298,47 @@ public final class GemmKernel implements WorkerPool.Task {
             c0 = x.fma(FloatVector.fromArray(S, a, bp, m0), c0);
             c1 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), c1);
         }
-        c0.intoArray(a, cp, m0);
-        c1.intoArray(a, cp + L, m1);
+        c0.intoArray(c, cp, m0);
+        c1.intoArray(c, cp + L, m1);
     }
 
-    /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR. */
+    /** c[cp..cp+n) += x·b[bp..bp+n). */
+    static void axpy1(float[] c, int cp, int n, float x, float[] b, int bp) {
+        FloatVector v = FloatVector.broadcast(S, x);
+        int j = 0;
+        for (int end = S.loopBound(n); j < end; j += L) {
+            v.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, c, cp + j)).intoArray(c, cp + j);
+        }
+        for (; j < n; j++) c[cp + j] = Math.fma(x, b[bp + j], c[cp + j]);
+    }
+
+    /**
+     * Packs A(ic..mc1, pc..pc+kc) into MR-row panels: panel p, column kk, row r at
+     * p*MR*kc + kk*MR + r; rows past mc1 are zero.
+     */
+    private void packA(float[] a, float[] pa, int ic, int mc1, int pc, int kc) {
+        for (int ir = ic; ir < mc1; ir += MR) {
+            int panel = (ir - ic) * kc, mr = Math.min(MR, mc1 - ir);
+            int src = aOff + ir * ars + pc * aks;
+            if (aks == 1) {
+                // rows are contiguous in k: read each row once
+                for (int r = 0; r < mr; r++) {
+                    int s = src + r * ars, d = panel + r;
+                    for (int kk = 0; kk < kc; kk++) pa[d + kk * MR] = a[s + kk];
+                }
+            } else {
+                for (int kk = 0; kk < kc; kk++) {
+                    int s = src + kk * aks, d = panel + kk * MR;
+                    for (int r = 0; r < mr; r++) pa[d + r] = a[s + r * ars];
+                }
+            }
+            for (int r = mr; r < MR; r++) {
+                for (int kk = 0; kk < kc; kk++) pa[panel + kk * MR + r] = 0f;
+            }
+        }
+    }
+
+    /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR; columns past nc1 are zero. */
     private void packB(float[] a, float[] pk, int kc0, int kc, int nc0, int nc1) {
         if (bns == 1) {
             for (int j = nc0; j < nc1; j += NR) {
@@ -235,11 +350,10 @@ public final class GemmKernel implements WorkerPool.Task {
                         for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, a, src + v).intoArray(pk, dst + v);
                     }
                 } else {
+                    // scalar: masked vector loads here allocated (Java fallback) when C2 did not inline them
                     for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        for (int v = 0; v < NV; v++) {
-                            VectorMask<Float> mk = S.indexInRange(v * L, nr);
-                            FloatVector.fromArray(S, a, src + v * L, mk).intoArray(pk, dst + v * L);
-                        }
+                        for (int jj = 0; jj < nr; jj++) pk[dst + jj] = a[src + jj];
+                        for (int jj = nr; jj < NR; jj++) pk[dst + jj] = 0f;
                     }
                 }
             }
@@ -260,33 +374,31 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; B rows are {@code bStep} apart. */
-    static void kernel6x4v(float[] a, int ap, int ars, int aks, float[] b, int bp, int bStep, int kc,
+    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; A and B packed (column kk of A at ap + 6kk, row kk of B at bp + kk*NR). */
+    static void kernel6x4v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
-        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars;
         for (int kk = 0; kk < kc; kk++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            int pA = ap + kk * 6, pB = bp + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, pB);
+            FloatVector b1 = FloatVector.fromArray(S, b, pB + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, pB + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, pB + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, pa[pA]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[ap + a1]);
+            x = FloatVector.broadcast(S, pa[pA + 1]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[ap + a2]);
+            x = FloatVector.broadcast(S, pa[pA + 2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[ap + a3]);
+            x = FloatVector.broadcast(S, pa[pA + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[ap + a4]);
+            x = FloatVector.broadcast(S, pa[pA + 4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[ap + a5]);
+            x = FloatVector.broadcast(S, pa[pA + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
-            ap += aks;
-            bp += bStep;
         }
         store4(c, cp, c00, c01, c02, c03, first);
         store4(c, cp + ldc, c10, c11, c12, c13, first);
@@ -296,37 +408,34 @@ public final class GemmKernel implements WorkerPool.Task {
         store4(c, cp + 5 * ldc, c50, c51, c52, c53, first);
     }
 
-    /** The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L]; B rows are {@code bStep} apart. */
-    static void kernel6x2v(float[] a, int ap, int ars, int aks, float[] b, int bp, int bStep, int kc,
+    /** The AVX2 microkernel: C[4,2L] (+)= A[4,kc] · B[kc,2L]; A and B packed (column kk of A at ap + 4kk, row kk of B at bp + kk*NR). */
+    static void kernel4x2v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars;
-        for (int kk = 0; kk < kc; kk++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + a1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + a2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + a3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ap + a4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ap + a5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            ap += aks;
-            bp += bStep;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        if (!first) { // load C before the loop: its cache misses then overlap the loop, not follow it
+            c00 = FloatVector.fromArray(S, c, cp); c01 = FloatVector.fromArray(S, c, cp + L);
+            c10 = FloatVector.fromArray(S, c, cp + ldc); c11 = FloatVector.fromArray(S, c, cp + ldc + L);
+            c20 = FloatVector.fromArray(S, c, cp + 2 * ldc); c21 = FloatVector.fromArray(S, c, cp + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, cp + 3 * ldc); c31 = FloatVector.fromArray(S, c, cp + 3 * ldc + L);
         }
-        store2(c, cp, c00, c01, first);
-        store2(c, cp + ldc, c10, c11, first);
-        store2(c, cp + 2 * ldc, c20, c21, first);
-        store2(c, cp + 3 * ldc, c30, c31, first);
-        store2(c, cp + 4 * ldc, c40, c41, first);
-        store2(c, cp + 5 * ldc, c50, c51, first);
+        for (int kk = 0; kk < kc; kk++) {
+            int pA = ap + kk * 4, pB = bp + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, pB);
+            FloatVector b1 = FloatVector.fromArray(S, b, pB + L);
+            FloatVector x = FloatVector.broadcast(S, pa[pA]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[pA + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[pA + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[pA + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        store2(c, cp, c00, c01, true);
+        store2(c, cp + ldc, c10, c11, true);
+        store2(c, cp + 2 * ldc, c20, c21, true);
+        store2(c, cp + 3 * ldc, c30, c31, true);
     }
 
     private static void store2(float[] c, int p, FloatVector v0, FloatVector v1, boolean first) {
@@ -349,49 +458,5 @@ public final class GemmKernel implements WorkerPool.Task {
         v1.intoArray(c, p + L);
         v2.intoArray(c, p + 2 * L);
         v3.intoArray(c, p + 3 * L);
-    }
-
-    /**
-     * One row of C, up to NR columns: C[1,nr] (+)= A[1,kc] · B[kc,nr]. When B is not padded the
-     * loads are masked so they never read past column nr.
-     */
-    static void kernel1(float[] a, int ap, int aks, float[] b, int bp, int bStep, int kc,
-                        int cp, int nr, boolean first, boolean padded) {
-        VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
-        VectorMask<Float> m2 = S.indexInRange(2 * L, nr), m3 = S.indexInRange(3 * L, nr);
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-        if (padded || nr == NR) {
-            for (int kk = 0; kk < kc; kk++) {
-                FloatVector x = FloatVector.broadcast(S, a[ap]);
-                c0 = x.fma(FloatVector.fromArray(S, b, bp), c0);
-                c1 = x.fma(FloatVector.fromArray(S, b, bp + L), c1);
-                if (NV == 4) {
-                    c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
-                    c3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), c3);
-                }
-                ap += aks;
-                bp += bStep;
-            }
-        } else {
-            for (int kk = 0; kk < kc; kk++) {
-                FloatVector x = FloatVector.broadcast(S, a[ap]);
-                c0 = x.fma(FloatVector.fromArray(S, b, bp, m0), c0);
-                if (nr > L) c1 = x.fma(FloatVector.fromArray(S, b, bp + L, m1), c1);
-                if (nr > 2 * L) c2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), c2);
-                if (nr > 3 * L) c3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), c3);
-                ap += aks;
-                bp += bStep;
-            }
-        }
-        storeMasked(a, cp, c0, m0, first);
-        if (nr > L) storeMasked(a, cp + L, c1, m1, first);
-        if (nr > 2 * L) storeMasked(a, cp + 2 * L, c2, m2, first);
-        if (nr > 3 * L) storeMasked(a, cp + 3 * L, c3, m3, first);
-    }
-
-    private static void storeMasked(float[] c, int p, FloatVector v, VectorMask<Float> mk, boolean first) {
-        if (!first) v = v.add(FloatVector.fromArray(S, c, p, mk));
-        v.intoArray(c, p, mk);
     }
 }
