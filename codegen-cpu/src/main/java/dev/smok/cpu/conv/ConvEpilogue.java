@@ -33,7 +33,15 @@ public record ConvEpilogue(float[] scale, float[] shift, boolean residual, int r
      */
     void applyInPlace(int oc, float[] out, int at, int n) {
         float a = scale == null ? 1f : scale[oc], b = shift == null ? 0f : shift[oc];
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            int o = at + i;
+            FloatVector v = FloatVector.fromArray(S, out, o).mul(a).add(b);
+            if (residual) v = v.add(FloatVector.fromArray(S, out, o + residualShift));
+            if (relu) v = v.max(0f);
+            v.intoArray(out, o);
+        }
+        if (i < n) { // the tail, masked
             int o = at + i;
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, out, o, m).mul(a).add(b);
