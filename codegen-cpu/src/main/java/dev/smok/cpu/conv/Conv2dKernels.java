@@ -36,7 +36,7 @@ public final class Conv2dKernels {
     static final int ITEM = 2 * DirectConv.MB;
 
     private static int forwardScratch(ConvGeometry g) {
-        return g.pointwise() ? 0 : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
+        return g.pointwise() ? DirectConv.TILE_BUF : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
     }
 
     private static int inputGradRows(ConvGeometry g) { return g.h() + (g.kh() - 1) * g.dilationH(); }
@@ -92,7 +92,7 @@ public final class Conv2dKernels {
             DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), epilogue,
                     y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg(),
-                    buf + forwardScratch(g) - DirectConv.TILE_BUF);
+                    scratch, buf + forwardScratch(g) - DirectConv.TILE_BUF);
         }
     }
 
@@ -127,7 +127,7 @@ public final class Conv2dKernels {
             int cFirst = grp * g.cg() + block * ITEM, cCount = Math.min(ITEM, g.cg() - block * ITEM);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
-                    cFirst, cCount, grp * g.og(), buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
+                    cFirst, cCount, grp * g.og(), scratch, buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
         }
     }
 

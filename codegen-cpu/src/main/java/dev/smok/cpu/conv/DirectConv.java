@@ -22,11 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * are flattened into one loop over a precomputed offset table, with the weights of each output
  * channel contiguous in the same order; each step loads 2 input vectors, broadcasts 6 weights
  * and issues 12 FMAs. 12 accumulators, 2 inputs and a broadcast are 15 of AVX2's 16 registers;
- * the disassembled loop ({@code scripts/jit-loop.py}) spills no vector register. A row's last tile
- * is computed whole (the prepared buffer has slack) and parked before its valid columns are
- * copied. Output-channel tails use a 4 × 2 tile, then 1 × 1; strides other than 1 (loaded by
- * gathers) and unprepared inputs (the 1×1 fast path) use 4 × 2 when a whole tile fits, else
- * 4 × 1 and 1 × 1 tiles with masks.
+ * the disassembled loop ({@code scripts/jit-loop.py}) spills no vector register. A row's last
+ * tile is computed whole (the prepared buffer has slack) and parked before its valid columns are
+ * copied; a last block of fewer than 6 channels repeats a channel's weights and keeps the valid
+ * ones. Strided convolutions (inputs loaded by gathers) and an unprepared input's last columns
+ * (the 1×1 fast path; masked loads) use 4 × 1 and 1 × 1 tiles.
  *
  * <p>{@link #weightTile} is the weight gradient's tile: 6 taps × 2 vectors of output channels
  * over a transposed output gradient (see {@link Conv2dKernels#weightGrad}).
@@ -56,54 +56,42 @@ final class DirectConv {
      * channel oc start at {@code wOff + oc·cg·kh·kw} ([cg][kh][kw]); it reads input channels
      * {@code inFirst .. inFirst + cg − 1} (element (c, r, col) at inOff + c·channelStep + r·rowStep + col); output plane oc starts at {@code outOff + oc·ho·wo}
      * and is overwritten. {@code overrunSafe}: rows may be read past their end (prepared
-     * buffers have slack); when false, partial vectors use masked loads. {@code tileBuf}: when
-     * overrun-safe, the offset in {@code in} of {@link #TILE_BUF} floats of the slack that no
-     * tile reads (the last ones), where partial tiles are parked.
+     * buffers have slack); when false, partial vectors use masked loads. {@code park[tileBuf ..]}:
+     * {@link #TILE_BUF} floats that no tile reads (on a prepared input, the last ones of its slack),
+     * where partial tiles are parked.
      */
     static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe,
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
                          ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
-                         int ocFirst, int ocCount, int inFirst, int tileBuf) {
+                         int ocFirst, int ocCount, int inFirst, float[] park, int tileBuf) {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
         int[] gather = sw == 1 ? null : gatherIndices(sw);
         int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw);
-        int end = ocFirst + ocCount, oc = ocFirst;
-        if (sw == 1 && overrunSafe) {
-            for (; oc + MB <= end; oc += MB) {
-                int w0 = wOff + oc * cg * kh * kw;
-                for (int oh = 0; oh < ho; oh++) {
-                    int xRow = base + oh * sh * rowStride;
-                    for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
-                        tile6(in, xRow + ow0, taps, w, w0, cg * kh * kw, ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo,
-                                Math.min(WV * L, wo - ow0), tileBuf);
-                    }
-                }
-            }
-        }
-        for (; oc + OB <= end; oc += OB) {
+        int end = ocFirst + ocCount, wStride = cg * kh * kw, outPlane = ho * wo;
+        for (int oc = ocFirst, count; oc < end; oc += count) {
+            count = Math.min(sw == 1 ? MB : OB, end - oc);
             for (int oh = 0; oh < ho; oh++) {
-                int xRow = base + oh * sh * rowStride;
+                int xRow = base + oh * sh * rowStride, outRow = outOff + (oc * ho + oh) * wo;
                 for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
-                    int left = wo - ow0;
-                    if (sw == 1 && (left >= WV * L || (overrunSafe && left > (WV - 1) * L))) {
-                        tileWide(in, xRow + ow0, taps, w, wOff + oc * cg * kh * kw, cg * kh * kw,
-                                ep, oc, out, outOff + (oc * ho + oh) * wo + ow0, ho * wo, Math.min(left, WV * L), tileBuf);
-                    } else {
-                        for (int v = ow0; v < Math.min(wo, ow0 + WV * L); v += L) {
-                            tile4x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
-                                    ep, oc, out, outOff + (oc * ho + oh) * wo + v, ho * wo, Math.min(L, wo - v));
+                    int left = Math.min(WV * L, wo - ow0);
+                    if (sw == 1 && (left == WV * L || overrunSafe)) {
+                        tile6(in, xRow + ow0, taps, w, wOff + oc * wStride, wStride, ep, oc, count, out, outRow + ow0, outPlane,
+                                left, park, tileBuf);
+                        continue;
+                    }
+                    // strided (gathers), or an unprepared input's last columns (masks): one vector at a time
+                    for (int v = ow0; v < ow0 + left; v += L) {
+                        int n = Math.min(L, ow0 + left - v), k = 0;
+                        for (; k + OB <= count; k += OB) {
+                            tile4x1(in, xRow + v * sw, plane, rowStride, w, wOff + (oc + k) * wStride, cg, kh, kw, dh, dw, sw, gather,
+                                    ep, oc + k, out, outRow + k * outPlane + v, outPlane, n);
+                        }
+                        for (; k < count; k++) {
+                            tile1x1(in, xRow + v * sw, plane, rowStride, w, wOff + (oc + k) * wStride, cg, kh, kw, dh, dw, sw, gather,
+                                    ep, oc + k, out, outRow + k * outPlane + v, n);
                         }
                     }
-                }
-            }
-        }
-        for (; oc < end; oc++) {
-            for (int oh = 0; oh < ho; oh++) {
-                int xRow = base + oh * sh * rowStride;
-                for (int v = 0; v < wo; v += L) {
-                    tile1x1(in, xRow + v * sw, plane, rowStride, w, wOff + oc * cg * kh * kw, cg, kh, kw, dh, dw, sw, gather,
-                            ep, oc, out, outOff + (oc * ho + oh) * wo + v, Math.min(L, wo - v));
                 }
             }
         }
@@ -163,53 +151,19 @@ final class DirectConv {
     // ({@link ConvEpilogue#applyInPlace}).
 
     /**
-     * 4 channels × 2 vectors; stride 1; {@code left} valid columns from the tile start: 2·L, or,
-     * on a prepared input, more than L (the tile is then parked at {@code tileBuf} and its valid
-     * columns copied).
-     */
-    private static void tileWide(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
-                                 ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left, int tileBuf) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride;
-        for (int t = 0; t < wStride; t++) {
-            int xo = x0 + taps[t];
-            FloatVector x0v = FloatVector.fromArray(S, in, xo);
-            FloatVector x1v = FloatVector.fromArray(S, in, xo + L);
-            FloatVector b = FloatVector.broadcast(S, w[w0 + t]);
-            a00 = x0v.fma(b, a00); a01 = x1v.fma(b, a01);
-            b = FloatVector.broadcast(S, w[w1 + t]);
-            a10 = x0v.fma(b, a10); a11 = x1v.fma(b, a11);
-            b = FloatVector.broadcast(S, w[w2 + t]);
-            a20 = x0v.fma(b, a20); a21 = x1v.fma(b, a21);
-            b = FloatVector.broadcast(S, w[w3 + t]);
-            a30 = x0v.fma(b, a30); a31 = x1v.fma(b, a31);
-        }
-        boolean whole = left == WV * L;
-        float[] dst = whole ? out : in;
-        int d = whole ? o0 : tileBuf, dStep = whole ? outPlane : WV * L;
-        a00.intoArray(dst, d); a01.intoArray(dst, d + L);
-        a10.intoArray(dst, d + dStep); a11.intoArray(dst, d + dStep + L);
-        a20.intoArray(dst, d + 2 * dStep); a21.intoArray(dst, d + 2 * dStep + L);
-        a30.intoArray(dst, d + 3 * dStep); a31.intoArray(dst, d + 3 * dStep + L);
-        if (!whole) {
-            for (int k = 0; k < OB; k++) System.arraycopy(in, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
-        }
-        if (ep != null) {
-            for (int k = 0; k < OB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
-        }
-    }
-
-    /**
-     * 6 channels × 2 vectors; stride 1, a prepared (overrun-safe) input; {@code left} valid columns
-     * from the tile start (1 to 2·L): the whole tile is computed; a partial one is parked at
-     * {@code tileBuf} and its valid columns copied. 12 accumulators, 2 input vectors and a
-     * broadcast fit AVX2's 16 registers.
+     * {@code count} (1 to 6) output channels × 2 vectors; stride 1. {@code left} valid columns from
+     * the tile start (1 to 2·L; fewer than 2·L only on a prepared input, whose slack the whole tile
+     * may read). Fewer than 6 channels repeat the last one's weights. A whole tile (6 channels, 2·L
+     * columns) is stored in place; any other is parked at {@code park[tileBuf ..]} and its valid part copied.
+     * 12 accumulators, 2 input vectors and a broadcast fit AVX2's 16 registers.
      */
     private static void tile6(float[] in, int x0, int[] taps, float[] w, int w0, int wStride,
-                              ConvEpilogue ep, int oc, float[] out, int o0, int outPlane, int left, int tileBuf) {
+                              ConvEpilogue ep, int oc, int count, float[] out, int o0, int outPlane, int left,
+                              float[] park, int tileBuf) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
                 a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
-        int w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride, w4 = w3 + wStride, w5 = w4 + wStride;
+        int last = count - 1, w1 = w0 + Math.min(1, last) * wStride, w2 = w0 + Math.min(2, last) * wStride,
+                w3 = w0 + Math.min(3, last) * wStride, w4 = w0 + Math.min(4, last) * wStride, w5 = w0 + last * wStride;
         for (int t = 0; t < wStride; t++) {
             int xo = x0 + taps[t];
             FloatVector x0v = FloatVector.fromArray(S, in, xo);
@@ -227,8 +181,8 @@ final class DirectConv {
             b = FloatVector.broadcast(S, w[w5 + t]);
             a50 = x0v.fma(b, a50); a51 = x1v.fma(b, a51);
         }
-        boolean whole = left == WV * L;
-        float[] dst = whole ? out : in;
+        boolean whole = left == WV * L && count == MB;
+        float[] dst = whole ? out : park;
         int d = whole ? o0 : tileBuf, dStep = whole ? outPlane : WV * L;
         a00.intoArray(dst, d); a01.intoArray(dst, d + L);
         a10.intoArray(dst, d + dStep); a11.intoArray(dst, d + dStep + L);
@@ -237,10 +191,10 @@ final class DirectConv {
         a40.intoArray(dst, d + 4 * dStep); a41.intoArray(dst, d + 4 * dStep + L);
         a50.intoArray(dst, d + 5 * dStep); a51.intoArray(dst, d + 5 * dStep + L);
         if (!whole) {
-            for (int k = 0; k < MB; k++) System.arraycopy(in, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
+            for (int k = 0; k < count; k++) System.arraycopy(park, tileBuf + k * WV * L, out, o0 + k * outPlane, left);
         }
         if (ep != null) {
-            for (int k = 0; k < MB; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
+            for (int k = 0; k < count; k++) ep.applyInPlace(oc + k, out, o0 + k * outPlane, left);
         }
     }
 
