@@ -127,7 +127,7 @@ final class ScheduleEmitter {
             mv.visitVarInsn(ALOAD, 1);
             mv.visitMethodInsn(INVOKEVIRTUAL, Type.getInternalName(GemmKernel.class), "run", "([F)V", false);
             plan.append("gemm ").append(m).append('x').append(n).append('x').append(k)
-                    .append(ta ? " trans_a" : "").append(tb ? " trans_b" : "").append(g.gemv ? " gemv" : g.pack ? " packed-B" : " in-place-B")
+                    .append(ta ? " trans_a" : "").append(tb ? " trans_b" : "").append(g.gemv ? " gemv" : g.pack ? " packed-B" : " B-panel-by-panel")
                     .append(" -> ").append(h.out().ref()).append(" @").append(mp.offsets.get(h.out()));
             if (!f.members.isEmpty()) plan.append("\n    epilogue k").append(f.fusedId).append(": ").append(members)
                     .append("\n      ").append(fe.describe());
