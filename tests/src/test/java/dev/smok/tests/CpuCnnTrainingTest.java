@@ -51,14 +51,20 @@ class CpuCnnTrainingTest {
         sameAsInterpreter(g, in, tol, threads, true);
     }
 
-    /** {@code g} on the CPU backend, with or without kernel fusion, equals the interpreter within {@code tol}. */
-    static void sameAsInterpreter(Graph g, Map<String, float[]> in, double tol, int threads, boolean fuse) {
-        Map<String, double[]> din = new HashMap<>();
+    /** The inputs in float64, as the interpreter takes them. */
+    static Map<String, double[]> widened(Map<String, float[]> in) {
+        Map<String, double[]> out = new HashMap<>();
         in.forEach((k, v) -> {
             double[] d = new double[v.length];
             for (int i = 0; i < v.length; i++) d[i] = v[i];
-            din.put(k, d);
+            out.put(k, d);
         });
+        return out;
+    }
+
+    /** {@code g} on the CPU backend, with or without kernel fusion, equals the interpreter within {@code tol}. */
+    static void sameAsInterpreter(Graph g, Map<String, float[]> in, double tol, int threads, boolean fuse) {
+        Map<String, double[]> din = widened(in);
         Interpreter.Result ref = Interpreter.run(g, din);
         try (CpuExecutable ex = new CpuBackend(threads, fuse).compile(g, null)) {
             in.forEach((k, v) -> ex.buffer(k).copyFrom(v, 0));

@@ -15,7 +15,6 @@ import dev.smok.optimizer.Pipelines;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -35,12 +34,7 @@ class FoldLinearBackendTest {
         Graph unfolded = Pipelines.inference().without("fold-linear").run(lowered);
         Graph folded = Pipelines.inference().run(lowered);
         Map<String, float[]> in = CpuCnnTrainingTest.inputs(unfolded, 21, 10);
-        Map<String, double[]> din = new HashMap<>();
-        in.forEach((k, v) -> {
-            double[] d = new double[v.length];
-            for (int i = 0; i < v.length; i++) d[i] = v[i];
-            din.put(k, d);
-        });
+        Map<String, double[]> din = CpuCnnTrainingTest.widened(in);
         Map<String, double[]> ref = Interpreter.run(unfolded, din).outputs();
         Map<String, double[]> interp = Interpreter.run(folded, din).outputs();
         try (CpuExecutable ex = new CpuBackend(2).compile(folded, null)) {

@@ -18,7 +18,6 @@ import dev.smok.optimizer.Pipelines;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,12 +38,7 @@ class OpenClModelsTest {
 
     /** {@code g} compiled for OpenCL, outputs and updated parameters equal the interpreter's. */
     private static void sameAsInterpreter(Graph g, Map<String, float[]> in) {
-        Map<String, double[]> din = new HashMap<>();
-        in.forEach((k, v) -> {
-            double[] d = new double[v.length];
-            for (int i = 0; i < v.length; i++) d[i] = v[i];
-            din.put(k, d);
-        });
+        Map<String, double[]> din = CpuCnnTrainingTest.widened(in);
         Interpreter.Result ref = Interpreter.run(g, din);
         Executable ex;
         try {
