@@ -60,7 +60,7 @@ public final class CpuBackend implements Backend {
     public boolean fuses() { return fuse; }
 
     @Override public CpuExecutable compile(Graph graph, Path dumpDir) {
-        KernelPlan kp = KernelPlan.plan(graph, supported, fuse);
+        KernelPlan kp = KernelPlan.plan(graph, supported, fuse, true);
         MemoryPlan mp = MemoryPlan.plan(kp);
         WorkerPool pool = new WorkerPool(threads);
         try {

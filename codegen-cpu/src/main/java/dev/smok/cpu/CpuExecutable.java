@@ -3,6 +3,7 @@ package dev.smok.cpu;
 import dev.smok.ir.Executable;
 import dev.smok.ir.Graph;
 import dev.smok.ir.Input;
+import dev.smok.ir.Role;
 import dev.smok.ir.Tensor;
 
 import java.util.LinkedHashMap;
@@ -18,6 +19,12 @@ import java.util.Map;
  * the compile: its size grows with what the graph keeps (backpropagation through T time steps
  * keeps T steps of activations), while the generated code does not, so compile time stays
  * independent of T and the allocation is paid by the first use, where it belongs.
+ *
+ * <p>Values computed from parameters and states alone (fold-linear's folded weights) are the
+ * prologue ({@link KernelPlan}): a run computes them only when they may be stale, that is on the
+ * first run and after {@link #buffer} handed out a parameter or state (which is how callers write
+ * them). A caller that keeps a parameter's tensor and writes it later must call {@link #buffer}
+ * for it again before the next run.
  */
 public final class CpuExecutable implements Executable {
     private final Graph graph;
@@ -26,6 +33,8 @@ public final class CpuExecutable implements Executable {
     private final MemoryPlan memory;
     private float[] arena; // allocated by the first buffer() or run()
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private boolean prepared; // the prologue's results match the parameters and states
+    private int prologueRuns;
     private final int kernelCount;
     private final String plan;
 
@@ -56,10 +65,26 @@ public final class CpuExecutable implements Executable {
         arena();
         Tensor t = buffers.get(name);
         if (t == null) throw new IllegalArgumentException("graph '" + graph.name() + "' has no input or output named '" + name + "'");
+        Input in = graph.input(name);
+        if (in != null && in.role() != Role.INPUT) prepared = false; // the caller may write a parameter or state
         return t;
     }
 
-    @Override public void run() { program.run(arena()); }
+    @Override public void run() {
+        float[] a = arena();
+        if (!prepared) {
+            program.prepare(a);
+            prepared = true;
+            prologueRuns++;
+        }
+        program.run(a);
+    }
+
+    /**
+     * How many times {@link #run} has run the prologue (the values computed from parameters and
+     * states alone): once, then again after each {@link #buffer} call for a parameter or state.
+     */
+    public int prologueRuns() { return prologueRuns; }
 
     /** Kernels the schedule runs per step (fused loops, products and kernel calls). */
     public int kernelCount() { return kernelCount; }

@@ -2,9 +2,11 @@ package dev.smok.cpu;
 
 import dev.smok.ir.FusionKind;
 import dev.smok.ir.Graph;
+import dev.smok.ir.Input;
 import dev.smok.ir.IrException;
 import dev.smok.ir.Node;
 import dev.smok.ir.Op;
+import dev.smok.ir.Role;
 import dev.smok.ir.Shape;
 import dev.smok.ir.Value;
 
@@ -46,12 +48,22 @@ import java.util.Set;
  *
  * <p>Without fusion ({@code fuse} false, {@code --no-fusion}) every node is a kernel of its own:
  * the baseline that fusion is measured against.
+ *
+ * <p>Hoisting ({@code hoist} true, every executable's own graph): a node whose inputs are all
+ * parameters or states that the graph does not update, constants, or values of such nodes computes
+ * the same value on every run until a caller writes a parameter or state. Such nodes (fold-linear's
+ * folded weights w·γ/√(var+ε) and w2·w1, the biases folded with them) form the <em>prologue</em>:
+ * their steps come first, never share a kernel with the other nodes, and {@link CpuExecutable} runs
+ * them only after a parameter or state was written. Training steps update their parameters, so
+ * there only constants are hoisted.
  */
 final class KernelPlan {
     /** A step of the schedule. */
     abstract static sealed class Step permits Fused, Call, View {
         int position;
         int index;
+        /** Reads only parameters, states and constants that no run changes: part of the prologue ({@link #hoisted}). */
+        boolean hoisted;
     }
 
     /** A generated elementwise loop, optionally the epilogue of a matmul head. */
@@ -109,11 +121,15 @@ final class KernelPlan {
         this.steps = steps;
     }
 
-    /** Plans {@code g} with fusion; an op outside {@code supported} is an {@link IrException} naming it. */
-    static KernelPlan plan(Graph g, Set<Op> supported) { return plan(g, supported, true); }
+    /** Plans {@code g} with fusion, without a prologue; an op outside {@code supported} is an {@link IrException} naming it. */
+    static KernelPlan plan(Graph g, Set<Op> supported) { return plan(g, supported, true, false); }
 
-    /** Plans {@code g}; without {@code fuse} every node is a kernel of its own. */
-    static KernelPlan plan(Graph g, Set<Op> supported, boolean fuse) {
+    /**
+     * Plans {@code g}; without {@code fuse} every node is a kernel of its own; with {@code hoist}
+     * the nodes that depend only on unchanging parameters, states and constants form the prologue.
+     */
+    static KernelPlan plan(Graph g, Set<Op> supported, boolean fuse, boolean hoist) {
+        Set<Node> hoisted = hoist ? hoistable(g) : Set.of();
         List<Step> steps = new ArrayList<>();
         Map<Value, Step> made = new IdentityHashMap<>();
         Map<Node, Call> absorbed = new IdentityHashMap<>(); // epilogue node -> its convolution's call
@@ -134,7 +150,7 @@ final class KernelPlan {
             } else if (n.op() == Op.RESHAPE) {
                 step = new View(n);
                 steps.add(step);
-            } else if (fuse && n.op() == Op.CONV2D) {
+            } else if (fuse && n.op() == Op.CONV2D && !hoisted.contains(n)) {
                 Call c = new Call(n, ConvCalls.epilogueOf(n, uses, consumers, v -> made.containsKey(v) || g.producer(v) == null));
                 for (Node e : c.epilogue) absorbed.put(e, c);
                 step = c;
@@ -144,9 +160,10 @@ final class KernelPlan {
                 step = new Call(n);
                 steps.add(step);
             } else if (kind == FusionKind.ELEMENTWISE || kind == FusionKind.BROADCAST) {
-                Fused target = fuse ? chooseGroup(n, made, open) : null;
+                Fused target = fuse ? chooseGroup(n, made, open, hoisted.contains(n)) : null;
                 if (target == null) {
                     target = new Fused(null, n.out().shape());
+                    target.hoisted = hoisted.contains(n);
                     steps.add(target);
                     open.add(target);
                 }
@@ -154,6 +171,7 @@ final class KernelPlan {
                 step = target;
             } else if (kind == FusionKind.OUT_ELEMENTWISE_FUSABLE) {
                 Fused f = new Fused(n, n.out().shape());
+                f.hoisted = hoisted.contains(n);
                 steps.add(f);
                 open.add(f);
                 step = f;
@@ -162,13 +180,15 @@ final class KernelPlan {
                 steps.add(step);
             }
             step.position = i;
+            if (!(step instanceof Fused)) step.hoisted = hoisted.contains(n);
             for (Value v : n.inputs()) {
                 Step p = made.get(v);
                 if (p instanceof Fused f && f != step) f.sealed = true;
             }
             made.put(n.out(), step);
         }
-        steps.sort(Comparator.comparingInt(s -> s.position));
+        // the prologue first (it reads nothing the others make), then everything in node order
+        steps.sort(Comparator.<Step>comparingInt(s -> s.hoisted ? 0 : 1).thenComparingInt(s -> s.position));
         KernelPlan plan = new KernelPlan(g, steps);
         plan.producer.putAll(made);
         int fusedIds = 0;
@@ -186,20 +206,56 @@ final class KernelPlan {
         return m;
     }
 
-    private static Fused chooseGroup(Node n, Map<Value, Step> made, List<Fused> open) {
+    /**
+     * The prologue's nodes: those that read a parameter or state the graph does not update, or
+     * such a node's value, and otherwise only constants; plus the constant-only nodes they read
+     * (a constant read only by other nodes stays where it fuses into its readers as a register value).
+     */
+    private static Set<Node> hoistable(Graph g) {
+        Set<Value> unchanging = Collections.newSetFromMap(new IdentityHashMap<>()); // same value on every run
+        Set<Value> derived = Collections.newSetFromMap(new IdentityHashMap<>()); // ... computed from parameters or states
+        for (Input in : g.inputs()) {
+            if (in.role() != Role.INPUT && !g.updates().containsKey(in.name())) {
+                unchanging.add(in.value());
+                derived.add(in.value());
+            }
+        }
+        Set<Node> nodes = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : g.nodes()) {
+            if (n.op() == Op.SCAN || !unchanging.containsAll(n.inputs())) continue;
+            unchanging.add(n.out());
+            for (Value v : n.inputs()) {
+                if (derived.contains(v)) {
+                    derived.add(n.out());
+                    nodes.add(n);
+                    break;
+                }
+            }
+        }
+        List<Node> work = new ArrayList<>(nodes);
+        while (!work.isEmpty()) {
+            for (Value v : work.removeLast().inputs()) {
+                Node p = g.producer(v);
+                if (p != null && unchanging.contains(v) && nodes.add(p)) work.add(p);
+            }
+        }
+        return nodes;
+    }
+
+    private static Fused chooseGroup(Node n, Map<Value, Step> made, List<Fused> open, boolean hoisted) {
         Fused best = null;
         for (Value v : n.inputs()) {
-            if (made.get(v) instanceof Fused f && canJoin(f, n) && (best == null || f.position > best.position)) best = f;
+            if (made.get(v) instanceof Fused f && canJoin(f, n, hoisted) && (best == null || f.position > best.position)) best = f;
         }
         if (best != null) return best;
         for (int i = open.size() - 1; i >= 0 && i >= open.size() - 4; i--) {
-            if (canJoin(open.get(i), n)) return open.get(i);
+            if (canJoin(open.get(i), n, hoisted)) return open.get(i);
         }
         return null;
     }
 
-    private static boolean canJoin(Fused f, Node n) {
-        if (f.sealed || !f.shape.equals(n.out().shape())) return false;
+    private static boolean canJoin(Fused f, Node n, boolean hoisted) {
+        if (f.sealed || f.hoisted != hoisted || !f.shape.equals(n.out().shape())) return false;
         // inputs that the loop reads once per row (scalars such as Adam's step) must come from outside
         for (int idx : FusedLoopEmitter.rowInvariantInputs(n.op())) {
             if (f.produces(n.in(idx))) return false;

@@ -25,6 +25,8 @@ import java.util.Map;
  * elementwise loop that is also the last reader of the parameter, the loop writes straight into the
  * parameter (it loads all inputs of an element before it stores). Other updates and outputs that
  * cannot be pinned are copied at the end of the run ({@link #finalCopies}).
+ * The prologue's results that other steps read keep their regions for good as well (the prologue
+ * runs only after parameters change, see {@link KernelPlan}); its temporaries are reused.
  * Offsets are multiples of 16 floats (64 bytes, one cache line, a whole number of vectors).
  */
 final class MemoryPlan {
@@ -82,6 +84,16 @@ final class MemoryPlan {
 
         }
         for (Value v : g.outputs().values()) pinned.put(root.get(v), true);
+        // the prologue does not run every time: what the other steps read of it keeps its region
+        for (KernelPlan.Step s : kp.steps) {
+            if (s.hoisted) continue;
+            for (Node n : KernelPlan.nodesOf(s)) {
+                for (Value v : n.inputs()) {
+                    KernelPlan.Step p = kp.producer.get(v);
+                    if (p != null && p.hoisted) pinned.put(root.get(v), true);
+                }
+            }
+        }
 
         for (KernelPlan.Step s : kp.steps) {
             for (Node n : KernelPlan.nodesOf(s)) {

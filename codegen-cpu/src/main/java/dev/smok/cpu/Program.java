@@ -5,7 +5,14 @@ package dev.smok.cpu;
  * implements it; its methods are thin entries into static, shape-specialized code.
  */
 public interface Program {
-    /** Runs the whole schedule once over {@code arena}. */
+    /**
+     * Runs the prologue over {@code arena}: the steps that read only parameters, states and
+     * constants (folded weights), whose results {@link #run} reads. Needed before the first run and
+     * after any parameter or state changed; empty when nothing is hoisted.
+     */
+    void prepare(float[] arena);
+
+    /** Runs the schedule (all but the prologue) once over {@code arena}. */
     void run(float[] arena);
 
     /**

@@ -19,6 +19,8 @@ import java.util.List;
  * Emits the one class that drives an executable's schedule, {@code GeneratedSchedule implements
  * Program}:
  * <ul>
+ *   <li>{@code prepare(float[] a)}: the prologue's steps ({@link KernelPlan}'s hoisted steps: values
+ *       computed from parameters and states alone, such as folded weights), emitted like run's.</li>
  *   <li>{@code run(float[] a)}: straight-line code, one call per step, every offset and extent a
  *       constant: {@code GemmKernel.run} for products, a direct {@code invokestatic} of the fused
  *       loop (or {@code FusedTask.run} when it is split over threads), static kernel routines for
@@ -65,21 +67,24 @@ final class ScheduleEmitter {
         init.visitEnd();
 
         List<FusedLoopEmitter> loops = new ArrayList<>();
+        MethodVisitor prepare = cw.visitMethod(ACC_PUBLIC, "prepare", "([F)V", null, null);
+        prepare.visitCode();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "([F)V", null, null);
         run.visitCode();
         for (KernelPlan.Step s : kp.steps) {
-            plan.append("kernel ").append(s.index).append(": ");
+            plan.append("kernel ").append(s.index).append(s.hoisted ? " (prologue)" : "").append(": ");
+            MethodVisitor mv = s.hoisted ? prepare : run;
             switch (s) {
                 case KernelPlan.Fused f -> {
                     FusedLoopEmitter fe = new FusedLoopEmitter(f, mp);
                     loops.add(fe);
                     fe.emit(cw, "k" + f.fusedId);
-                    emitFusedStep(run, f, fe);
+                    emitFusedStep(mv, f, fe);
                 }
                 case KernelPlan.Call c -> {
                     plan.append("call ").append(c.name()).append(" -> ").append(c.last().out().ref())
                             .append(" @").append(mp.offsets.get(c.last().out()));
-                    emitCall(run, c);
+                    emitCall(mv, c);
                 }
                 case KernelPlan.View v -> plan.append("view ").append(v.node.out().ref()).append(" = reshape of ")
                         .append(v.node.in(0).ref()).append(" @").append(mp.offsets.get(v.node.out()));
@@ -97,9 +102,11 @@ final class ScheduleEmitter {
             plan.append("copy ").append(c.length()).append(" floats @").append(c.from()).append(" -> @").append(c.to())
                     .append(" (").append(c.what()).append(")\n");
         }
-        run.visitInsn(RETURN);
-        run.visitMaxs(0, 0);
-        run.visitEnd();
+        for (MethodVisitor mv : new MethodVisitor[] {prepare, run}) {
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
         emitDispatch(cw, loops.size());
         emitDataFields(cw);
         cw.visitEnd();

@@ -5,6 +5,11 @@ package dev.smok.ir;
  * parameters and states) and per named output. Callers write inputs into their buffers, call
  * {@link #run()}, then read outputs; after a run every parameter and state named in the graph's
  * updates holds its new value. Not thread-safe: one run at a time.
+ *
+ * <p>A backend may keep values computed from parameters and states alone (folded weights) from one
+ * run to the next; it computes them again after {@link #buffer} was called for a parameter or
+ * state. So write a parameter or state through the tensor of a {@code buffer} call made after the
+ * last run, not through one kept from before it.
  */
 public interface Executable extends AutoCloseable {
     Graph graph();

@@ -90,4 +90,37 @@ class FoldLinearBackendTest {
         Graph inception = assertFoldedEqualsUnfolded(Cnns.inceptionMini(), 2);
         assertEquals(count(Cnns.inceptionMini().inference(2), Op.CONV2D), count(inception, Op.CONV2D));
     }
+
+    /**
+     * The folded weights are the CPU executable's prologue: computed on the first run and again only
+     * after a parameter or state was handed out for writing, never from stale parameters.
+     */
+    @Test void foldedWeightsAreComputedOncePerParameterChange() {
+        Network net = Cnns.cnn();
+        Graph lowered = net.inference(2);
+        Graph unfolded = Pipelines.inference().without("fold-linear").run(lowered);
+        Graph folded = Pipelines.inference().run(lowered);
+        Map<String, float[]> in = CpuCnnTrainingTest.inputs(unfolded, 21, 10);
+        try (CpuExecutable ex = new CpuBackend(2).compile(folded, null)) {
+            assertTrue(ex.plan().contains("(prologue)"), ex.plan());
+            in.forEach((k, v) -> ex.buffer(k).copyFrom(v, 0));
+            for (int run = 0; run < 3; run++) ex.run();
+            assertEquals(1, ex.prologueRuns(), "three runs with the same parameters");
+            Map<String, double[]> ref = Interpreter.run(unfolded, CpuCnnTrainingTest.widened(in)).outputs();
+            ref.forEach((k, v) -> CpuCnnTrainingTest.compare("cnn folded, first parameters, output " + k, v, ex.buffer(k).toArray(), TOL));
+
+            // a new batch-norm scale and variance and a new first-layer weight: the next run folds them again
+            for (String name : new String[] {"batchnorm2.weight", "batchnorm2.running_var", "conv2d1.weight"}) {
+                float[] v = in.get(name).clone();
+                for (int i = 0; i < v.length; i++) v[i] = v[i] * 1.5f + 0.05f * (i % 7); // stays positive for the variance
+                in.put(name, v);
+                ex.buffer(name).copyFrom(v, 0);
+            }
+            ex.run();
+            ex.run();
+            assertEquals(2, ex.prologueRuns(), "one more prologue after the parameters changed");
+            Map<String, double[]> changed = Interpreter.run(unfolded, CpuCnnTrainingTest.widened(in)).outputs();
+            changed.forEach((k, v) -> CpuCnnTrainingTest.compare("cnn folded, changed parameters, output " + k, v, ex.buffer(k).toArray(), TOL));
+        }
+    }
 }
