@@ -36,7 +36,13 @@ public final class Conv2dKernels {
     static final int ITEM = 2 * DirectConv.MB;
 
     private static int forwardScratch(ConvGeometry g) {
-        return g.pointwise() ? DirectConv.TILE_BUF : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
+        return g.pointwise() ? DirectConv.TILE_BUF : g.c() * (g.h() + 2 * g.padH()) * forwardChannelStep(g) + DirectConv.slack(g.strideW());
+    }
+
+    /** Floats per channel and row of the prepared forward input: the padded row, in column phases when strided. */
+    private static int forwardChannelStep(ConvGeometry g) {
+        int rowStride = g.w() + 2 * g.padW();
+        return g.strideW() == 1 ? rowStride : g.strideW() * DirectConv.phaseLen(rowStride, g.strideW());
     }
 
     private static int inputGradRows(ConvGeometry g) { return g.h() + (g.kh() - 1) * g.dilationH(); }
@@ -68,8 +74,9 @@ public final class Conv2dKernels {
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         int ho = g.outH(), wo = g.outW();
         int buf = scratchOff + thread * scratchPerThread(g);
-        boolean direct = g.pointwise();
-        int channelStep = direct ? g.h() * g.w() : g.w() + 2 * g.padW(), rowStep = direct ? channelStep : g.c() * channelStep;
+        boolean direct = g.pointwise(), phased = !direct && g.strideW() > 1;
+        int channelStep = direct ? g.h() * g.w() : forwardChannelStep(g), rowStep = direct ? channelStep : g.c() * channelStep;
+        int phaseLen = phased ? DirectConv.phaseLen(g.w() + 2 * g.padW(), g.strideW()) : 0;
         int prepared = -1;
         for (int item = begin; item < end; item++) {
             int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
@@ -81,15 +88,20 @@ public final class Conv2dKernels {
                 inOff = xOff + img * g.c() * g.h() * g.w();
             } else {
                 if (prepared != img) {
-                    DirectConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf,
-                            DirectConv.slack(g.strideW()));
+                    int xImg = xOff + img * g.c() * g.h() * g.w();
+                    if (phased) {
+                        DirectConv.padPhased(x, xImg, g.c(), g.h(), g.w(), g.padH(), g.padW(), g.strideW(), scratch, buf,
+                                DirectConv.slack(g.strideW()));
+                    } else {
+                        DirectConv.pad(x, xImg, g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf, DirectConv.slack(g.strideW()));
+                    }
                     prepared = img;
                 }
                 in = scratch;
                 inOff = buf;
             }
             int ocFirst = grp * g.og() + block * ITEM, ocCount = Math.min(ITEM, g.og() - block * ITEM);
-            DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
+            DirectConv.convolve(in, inOff, channelStep, rowStep, !direct, phaseLen, weight, wOff, g.cg(), direct ? 1 : g.kh(), direct ? 1 : g.kw(),
                     direct ? 1 : g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), epilogue,
                     y, yOff + img * g.o() * ho * wo, direct ? 1 : ho, direct ? ho * wo : wo, ocFirst, ocCount, grp * g.cg(),
                     scratch, buf + forwardScratch(g) - DirectConv.TILE_BUF);

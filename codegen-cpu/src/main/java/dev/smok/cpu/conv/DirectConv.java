@@ -64,18 +64,33 @@ final class DirectConv {
                          float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
                          ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
                          int ocFirst, int ocCount, int inFirst, float[] park, int tileBuf) {
+        convolve(in, inOff, channelStep, rowStep, overrunSafe, 0, w, wOff, cg, kh, kw, sh, sw, dh, dw, ep, out, outOff, ho, wo,
+                ocFirst, ocCount, inFirst, park, tileBuf);
+    }
+
+    /**
+     * {@link #convolve} on an input whose rows may be split into column phases ({@link #padPhased}):
+     * {@code phaseLen} > 0 says each channel's row is {@code sw} phases of {@code phaseLen} columns,
+     * so a strided convolution reads consecutive columns of one phase per tap and runs the
+     * stride-1 tile ({@link #tile6}) instead of gathers.
+     */
+    static void convolve(float[] in, int inOff, int channelStep, int rowStep, boolean overrunSafe, int phaseLen,
+                         float[] w, int wOff, int cg, int kh, int kw, int sh, int sw, int dh, int dw,
+                         ConvEpilogue ep, float[] out, int outOff, int ho, int wo,
+                         int ocFirst, int ocCount, int inFirst, float[] park, int tileBuf) {
         int plane = channelStep, rowStride = rowStep;
         int base = inOff + inFirst * plane;
-        int[] gather = sw == 1 ? null : gatherIndices(sw);
-        int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw);
+        boolean unitStride = sw == 1 || phaseLen > 0; // consecutive output columns read consecutive floats
+        int[] gather = unitStride ? null : gatherIndices(sw);
+        int[] taps = TAPS.get().offsets(cg, kh, kw, plane, dh * rowStride, dw, phaseLen > 0 ? sw : 1, phaseLen);
         int end = ocFirst + ocCount, wStride = cg * kh * kw, outPlane = ho * wo;
         for (int oc = ocFirst, count; oc < end; oc += count) {
-            count = Math.min(sw == 1 ? MB : OB, end - oc);
+            count = Math.min(unitStride ? MB : OB, end - oc);
             for (int oh = 0; oh < ho; oh++) {
                 int xRow = base + oh * sh * rowStride, outRow = outOff + (oc * ho + oh) * wo;
                 for (int ow0 = 0; ow0 < wo; ow0 += WV * L) {
                     int left = Math.min(WV * L, wo - ow0);
-                    if (sw == 1 && (left == WV * L || overrunSafe)) {
+                    if (unitStride && (left == WV * L || overrunSafe)) {
                         tile6(in, xRow + ow0, taps, w, wOff + oc * wStride, wStride, ep, oc, count, out, outRow + ow0, outPlane,
                                 left, park, tileBuf);
                         continue;
@@ -107,24 +122,33 @@ final class DirectConv {
         private final int[][] keys = new int[64][], values = new int[64][];
         private int next;
 
-        int[] offsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+        int[] offsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep, int phases, int phaseLen) {
             for (int i = 0; i < keys.length && keys[i] != null; i++) {
                 int[] k = keys[i];
-                if (k[0] == cg && k[1] == kh && k[2] == kw && k[3] == channelStep && k[4] == rowStep && k[5] == colStep) return values[i];
+                if (k[0] == cg && k[1] == kh && k[2] == kw && k[3] == channelStep && k[4] == rowStep && k[5] == colStep
+                        && k[6] == phases && k[7] == phaseLen) return values[i];
             }
             int slot = next++ % keys.length;
-            keys[slot] = new int[] {cg, kh, kw, channelStep, rowStep, colStep};
-            values[slot] = tapOffsets(cg, kh, kw, channelStep, rowStep, colStep);
+            keys[slot] = new int[] {cg, kh, kw, channelStep, rowStep, colStep, phases, phaseLen};
+            values[slot] = tapOffsets(cg, kh, kw, channelStep, rowStep, colStep, phases, phaseLen);
             return values[slot];
         }
     }
 
-    /** Input offset of every (channel, kernel row, kernel column) tap, in weight order. */
-    static int[] tapOffsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+    /**
+     * Input offset of every (channel, kernel row, kernel column) tap, in weight order. With
+     * {@code phases} (the stride) > 1 the rows are split into column phases of {@code phaseLen}
+     * ({@link #padPhased}): column offset j·colStep lies in phase (j·colStep) mod phases, at
+     * (j·colStep) / phases within it.
+     */
+    static int[] tapOffsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep, int phases, int phaseLen) {
         int[] t = new int[cg * kh * kw];
         for (int c = 0, k = 0; c < cg; c++)
             for (int i = 0; i < kh; i++)
-                for (int j = 0; j < kw; j++) t[k++] = c * channelStep + i * rowStep + j * colStep;
+                for (int j = 0; j < kw; j++) {
+                    int col = j * colStep;
+                    t[k++] = c * channelStep + i * rowStep + (col % phases) * phaseLen + col / phases;
+                }
         return t;
     }
 
@@ -332,6 +356,31 @@ final class DirectConv {
             }
         }
         java.util.Arrays.fill(buf, bufOff + (padH + h) * rowStep, bufOff + rows * rowStep + slack, 0f);
+    }
+
+    /** Columns per phase of a padded row of {@code rowStride} columns split into {@code sw} phases. */
+    static int phaseLen(int rowStride, int sw) { return (rowStride + sw - 1) / sw; }
+
+    /**
+     * {@link #pad} for a convolution with column stride {@code sw} > 1: each channel's padded row
+     * of w + 2·padW columns is stored as {@code sw} phases of {@link #phaseLen} columns, padded
+     * column v at phase v mod sw, position v / sw ([h + 2·padH][channels][sw][phaseLen]; channel
+     * step sw·phaseLen). Output column ow of tap column offset d then reads phase d mod sw at
+     * ow + d / sw: consecutive output columns read consecutive floats, as in a stride-1 convolution.
+     */
+    static void padPhased(float[] x, int xOff, int channels, int h, int w, int padH, int padW, int sw,
+                          float[] buf, int bufOff, int slack) {
+        int rows = h + 2 * padH, phaseLen = phaseLen(w + 2 * padW, sw), channelStep = sw * phaseLen, rowStep = channels * channelStep;
+        java.util.Arrays.fill(buf, bufOff, bufOff + rows * rowStep + slack, 0f);
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < channels; c++) {
+                int d = bufOff + (r + padH) * rowStep + c * channelStep, src = xOff + (c * h + r) * w;
+                for (int col = 0; col < w; col++) {
+                    int v = col + padW;
+                    buf[d + (v % sw) * phaseLen + v / sw] = x[src + col];
+                }
+            }
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The vectorized convolution kernels against the reference interpreter, on shapes that exercise
- * every tile path: rows wider than a 64-column tile with tails, stride 2 with padding (gathers),
+ * every tile path: rows wider than a 64-column tile with tails, stride 2 with padding (column phases),
  * kernels larger than the stride, channel counts that are not multiples of 4 or 16, batch 1,
  * dilation, groups, depthwise, and the 1×1 GEMM path. Arrays are placed at non-zero offsets.
  */
@@ -30,6 +30,9 @@ class Conv2dKernelsTest {
         new ConvGeometry(3, 19, 6, 11, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // 1x1: GEMM over channels, 66 = 64 + 2 pixels
         new ConvGeometry(1, 4, 5, 6, 3, 3, 2, 1, 1, 0, 3, 1, 1, 1),     // padding wider than the kernel
         new ConvGeometry(2, 16, 56, 56, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), // the benchmark's row shape
+        new ConvGeometry(1, 10, 14, 14, 20, 1, 1, 2, 2, 0, 0, 1, 1, 1), // 1x1 stride 2 (ResNet's downsampling shortcut)
+        new ConvGeometry(1, 3, 23, 23, 8, 7, 7, 2, 2, 3, 3, 1, 1, 1),   // 7x7 stride 2 pad 3 (the ImageNet stem)
+        new ConvGeometry(2, 4, 16, 19, 5, 3, 3, 3, 3, 2, 1, 1, 2, 1),   // stride 3, column dilation 2: taps in all three phases
     };
 
     static final int OFF = 5;
