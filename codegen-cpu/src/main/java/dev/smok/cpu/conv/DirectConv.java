@@ -375,9 +375,10 @@ final class DirectConv {
         for (int r = 0; r < h; r++) {
             for (int c = 0; c < channels; c++) {
                 int d = bufOff + (r + padH) * rowStep + c * channelStep, src = xOff + (c * h + r) * w;
-                for (int col = 0; col < w; col++) {
-                    int v = col + padW;
-                    buf[d + (v % sw) * phaseLen + v / sw] = x[src + col];
+                for (int p = 0; p < sw; p++) {
+                    // padded columns v = p, p + sw, ... hold input columns v − padW where 0 <= v − padW < w
+                    int first = p >= padW ? 0 : (padW - p + sw - 1) / sw, dst = d + p * phaseLen;
+                    for (int k = first, col = k * sw + p - padW; col < w; k++, col += sw) buf[dst + k] = x[src + col];
                 }
             }
         }
