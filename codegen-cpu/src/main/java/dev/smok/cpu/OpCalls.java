@@ -85,7 +85,7 @@ final class OpCalls {
         for (int i = 0; i < in.length; i++) in[i] = offsets.get(n.in(i));
         return switch (n.op()) {
             case CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> ConvCalls.create(n, in, out, ctx);
-            case MAX_POOL, MAX_POOL_GRAD, AVG_POOL, AVG_POOL_GRAD, GLOBAL_AVG_POOL -> PoolKernels.create(n, in, out);
+            case MAX_POOL, MAX_POOL_GRAD, AVG_POOL, AVG_POOL_GRAD, GLOBAL_AVG_POOL -> PoolKernels.create(n, in, out, ctx);
             case CONCAT, SLICE, PAD, TRANSPOSE -> LayoutKernels.create(n, in, out);
             case DROPOUT, BATCH_NORM, BATCH_NORM_TRAIN, BATCH_NORM_INPUT_GRAD, BATCH_NORM_GAMMA_GRAD, LRN, LRN_GRAD, REDUCE_SUM ->
                     NormCalls.create(n, in, out);

@@ -5,6 +5,9 @@ import dev.smok.ir.Node;
 import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Pooling over NCHW planes: max_pool, avg_pool, their gradients and global_avg_pool, with the
  * interpreter's semantics (ConvKernels): a window's taps in the padding are skipped by max
@@ -16,11 +19,18 @@ import dev.smok.ir.Shape;
  * <p>Design: one {@link Pool} object per node with the geometry in final fields. The loops clip
  * each window to the image once per output row/column (no per-tap bounds tests), so the inner
  * loops are plain strided reads. Gradients overwrite their output (zero-fill, then scatter).
+ * Planes are independent, so a large pooling splits its planes over the executable's worker pool
+ * (gradients included: each plane of dx is written by one thread). A stride-1 max pool (GoogLeNet's
+ * 3x3 pooling branch) takes the maximum of shifted vectors over the columns whose window lies
+ * inside the image.
  */
 final class PoolKernels {
     private PoolKernels() {}
 
-    static OpCalls.Kernel create(Node n, int[] in, int out) {
+    /** Elements (input plus output) from which a pooling runs on all threads. */
+    static final int PARALLEL_ELEMENTS = 1 << 15;
+
+    static OpCalls.Kernel create(Node n, int[] in, int out, OpCalls.Context ctx) {
         if (n.op() == Op.GLOBAL_AVG_POOL) {
             Shape s = n.in(0).shape();
             return new GlobalAvg(in[0], out, s.dim(0) * s.dim(1), s.size(2, 4));
@@ -37,54 +47,90 @@ final class PoolKernels {
         int[] k = ConvArithmetic.pair(n.attrs(), "kernel", 1), s = ConvArithmetic.poolStride(n.attrs());
         int[] p = ConvArithmetic.pair(n.attrs(), "padding", 0);
         boolean includePad = n.attrs().b("count_include_pad", true);
-        return new Pool(n.op(), in[0], in.length > 1 ? in[1] : 0, out, x.dim(0) * x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3),
-                k[0], k[1], s[0], s[1], p[0], p[1], includePad);
+        int planes = x.dim(0) * x.dim(1);
+        boolean parallel = (long) planes * (x.size(2, 4) + y.size(2, 4)) >= PARALLEL_ELEMENTS;
+        return new Pool(n.op(), in[0], in.length > 1 ? in[1] : 0, out, planes, x.dim(2), x.dim(3), y.dim(2), y.dim(3),
+                k[0], k[1], s[0], s[1], p[0], p[1], includePad, parallel ? ctx : null);
     }
 
-    static final class Pool extends OpCalls.Kernel {
+    static final class Pool extends OpCalls.Kernel implements WorkerPool.Task {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private final Op op;
         private final int in0, in1, out, planes, h, w, ho, wo, kh, kw, sh, sw, ph, pw;
         private final boolean includePad;
+        private final OpCalls.Context ctx; // null: one thread
+        private float[] arena; // while the pool runs the parts
 
         Pool(Op op, int in0, int in1, int out, int planes, int h, int w, int ho, int wo, int kh, int kw, int sh, int sw,
-             int ph, int pw, boolean includePad) {
+             int ph, int pw, boolean includePad, OpCalls.Context ctx) {
             this.op = op; this.in0 = in0; this.in1 = in1; this.out = out; this.planes = planes; this.h = h; this.w = w;
             this.ho = ho; this.wo = wo; this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw;
             this.includePad = includePad;
+            this.ctx = ctx;
         }
 
         @Override public void run(float[] a) {
+            if (ctx == null) {
+                planes(a, 0, planes);
+            } else {
+                arena = a;
+                ctx.pool.run(this, ctx.pool.threads());
+                arena = null;
+            }
+        }
+
+        @Override public void run(int part, int parts) {
+            planes(arena, (int) ((long) planes * part / parts), (int) ((long) planes * (part + 1) / parts));
+        }
+
+        /** Planes [p0, p1). */
+        private void planes(float[] a, int p0, int p1) {
             switch (op) {
-                case MAX_POOL -> maxPool(a);
-                case MAX_POOL_GRAD -> maxPoolGrad(a);
-                case AVG_POOL -> avgPool(a);
-                case AVG_POOL_GRAD -> avgPoolGrad(a);
+                case MAX_POOL -> maxPool(a, p0, p1);
+                case MAX_POOL_GRAD -> maxPoolGrad(a, p0, p1);
+                case AVG_POOL -> avgPool(a, p0, p1);
+                case AVG_POOL_GRAD -> avgPoolGrad(a, p0, p1);
                 default -> throw new IllegalStateException();
             }
         }
 
-        private void maxPool(float[] a) {
-            for (int p = 0; p < planes; p++) {
+        private void maxPool(float[] a, int p0, int p1) {
+            // stride 1: output columns [vx0, vx1) have their whole window inside the row; vectors there
+            int vx0 = sw == 1 ? Math.min(wo, pw) : wo, vx1 = sw == 1 ? Math.max(vx0, Math.min(wo, w - kw + pw + 1)) : wo;
+            int lanes = S.length();
+            for (int p = p0; p < p1; p++) {
                 int xp = in0 + p * h * w, yp = out + p * ho * wo;
                 for (int oy = 0; oy < ho; oy++) {
-                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
-                    for (int ox = 0; ox < wo; ox++) {
+                    int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh), yRow = yp + oy * wo;
+                    int ox = 0;
+                    for (; ox < wo; ox++) {
+                        if (ox == vx0) {
+                            for (; ox + lanes <= vx1; ox += lanes) {
+                                FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                                for (int iy = y0; iy < y1; iy++) {
+                                    int at = xp + iy * w + ox - pw;
+                                    for (int j = 0; j < kw; j++) m = m.max(FloatVector.fromArray(S, a, at + j));
+                                }
+                                m.intoArray(a, yRow + ox);
+                            }
+                            if (ox >= wo) break;
+                        }
                         int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
                         float m = Float.NEGATIVE_INFINITY;
                         for (int iy = y0; iy < y1; iy++) {
                             int row = xp + iy * w;
                             for (int ix = x0; ix < x1; ix++) m = Math.max(m, a[row + ix]);
                         }
-                        a[yp + oy * wo + ox] = m;
+                        a[yRow + ox] = m;
                     }
                 }
             }
         }
 
         /** in0 = x, in1 = g (pooled shape), out = dx (x's shape). */
-        private void maxPoolGrad(float[] a) {
-            java.util.Arrays.fill(a, out, out + planes * h * w, 0f);
-            for (int p = 0; p < planes; p++) {
+        private void maxPoolGrad(float[] a, int p0, int p1) {
+            java.util.Arrays.fill(a, out + p0 * h * w, out + p1 * h * w, 0f);
+            for (int p = p0; p < p1; p++) {
                 int xp = in0 + p * h * w, gp = in1 + p * ho * wo, dp = out + p * h * w;
                 for (int oy = 0; oy < ho; oy++) {
                     int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
@@ -110,8 +156,8 @@ final class PoolKernels {
             return ConvArithmetic.paddedTaps(oy * sh - ph, kh, h, ph) * ConvArithmetic.paddedTaps(ox * sw - pw, kw, w, pw);
         }
 
-        private void avgPool(float[] a) {
-            for (int p = 0; p < planes; p++) {
+        private void avgPool(float[] a, int p0, int p1) {
+            for (int p = p0; p < p1; p++) {
                 int xp = in0 + p * h * w, yp = out + p * ho * wo;
                 for (int oy = 0; oy < ho; oy++) {
                     int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
@@ -129,9 +175,9 @@ final class PoolKernels {
         }
 
         /** in0 = g (pooled shape), out = dx. */
-        private void avgPoolGrad(float[] a) {
-            java.util.Arrays.fill(a, out, out + planes * h * w, 0f);
-            for (int p = 0; p < planes; p++) {
+        private void avgPoolGrad(float[] a, int p0, int p1) {
+            java.util.Arrays.fill(a, out + p0 * h * w, out + p1 * h * w, 0f);
+            for (int p = p0; p < p1; p++) {
                 int gp = in0 + p * ho * wo, dp = out + p * h * w;
                 for (int oy = 0; oy < ho; oy++) {
                     int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
@@ -149,7 +195,7 @@ final class PoolKernels {
 
         @Override String describe() {
             return op.text() + " " + planes + " planes " + h + "x" + w + " -> " + ho + "x" + wo + " window " + kh + "x" + kw
-                    + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw;
+                    + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + (ctx == null ? "" : " (planes split over the workers)");
         }
     }
 

@@ -87,6 +87,29 @@ class CnnOpsTest {
         Oracle.check(graph, Oracle.randomInputs(graph, h * w + k, -1, 1, 2), 1e-5, 1);
     }
 
+    /**
+     * Pooling large enough to split its planes over 2 threads, with rows wide enough for the
+     * stride-1 max pool's vectors (interior columns, then the scalar edges and tail).
+     */
+    @ParameterizedTest(name = "k={0} s={1} p={2} {3}x{4}")
+    @CsvSource({"3, 1, 1, 23, 37", "3, 1, 0, 11, 26", "2, 2, 0, 24, 36", "5, 1, 2, 11, 19"})
+    void poolingOnThreadsAndVectors(int k, int s, int p, int h, int w) {
+        GraphBuilder b = new GraphBuilder("pool_wide");
+        Value x = b.input("x", Shape.of(4, 20, h, w));
+        Attrs a = Attrs.of("kernel", new int[] {k, k}, "stride", new int[] {s, s}, "padding", new int[] {p, p});
+        Value mx = b.op(Op.MAX_POOL, a, x);
+        b.output("max", mx);
+        b.output("avg", b.op(Op.AVG_POOL, a, x));
+        Value g = b.input("g", mx.shape());
+        b.output("dmax", b.op(Op.MAX_POOL_GRAD, a, x, g));
+        b.output("davg", b.op(Op.AVG_POOL_GRAD, a.with("input_size", new int[] {h, w}), g));
+        Graph graph = b.build();
+        try (CpuExecutable ex = new CpuBackend(2).compile(graph, null)) {
+            assertTrue(ex.plan().contains("planes split over the workers"), ex.plan());
+            Oracle.check(ex, Oracle.randomInputs(graph, h * w + k, -1, 1, 2), 1e-5);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"2, 5, 3, 3", "1, 17, 4, 5", "7, 5, 1, 1"})
     void batchNorm(int n, int c, int h, int w) {
