@@ -25,21 +25,22 @@ final class NormCalls {
 
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
 
-    static OpCalls.Kernel create(Node n, int[] in, int out) {
+    static OpCalls.Kernel create(Node n, int[] in, int out, OpCalls.Context ctx) {
         Shape xs = n.in(0).shape();
+        OpCalls.Context split = xs.size() >= PoolKernels.PARALLEL_ELEMENTS ? ctx : null; // channels over the workers
         if (n.op() == Op.DROPOUT) {
             return new Dropout(in[0], in[1], out, xs.size(), n.attrs().f("p"), n.attrs().i("seed"));
         }
         if (n.op() == Op.REDUCE_SUM) {
             int[] nci = OpCalls.channelSumShape(n);
-            return new PerChannel(n.op(), in, out, nci[0], nci[1], nci[2], 0);
+            return new PerChannel(n.op(), in, out, nci[0], nci[1], nci[2], 0, split);
         }
         int inner = xs.size(2, xs.rank());
         if (n.op() == Op.LRN || n.op() == Op.LRN_GRAD) {
             return new Lrn(n.op() == Op.LRN_GRAD, in[0], in.length > 1 ? in[1] : 0, out, xs.dim(0), xs.dim(1), inner,
                     n.attrs().i("size"), n.attrs().f("alpha", 1e-4f), n.attrs().f("beta", 0.75f), n.attrs().f("k", 1f));
         }
-        return new PerChannel(n.op(), in, out, xs.dim(0), xs.dim(1), inner, n.attrs().f("eps", 1e-5f));
+        return new PerChannel(n.op(), in, out, xs.dim(0), xs.dim(1), inner, n.attrs().f("eps", 1e-5f), split);
     }
 
     /** Σ a[off .. off+n). */
@@ -90,15 +91,35 @@ final class NormCalls {
         @Override String describe() { return "dropout p=" + p + " seed=" + seed + " over " + size; }
     }
 
-    /** Batch norm family and the channel sum: statistics per channel, then a per-channel pass. */
-    static final class PerChannel extends OpCalls.Kernel {
+    /**
+     * Batch norm family and the channel sum: statistics per channel, then a per-channel pass.
+     * Channels are independent, so a large one splits its channels over the worker pool.
+     */
+    static final class PerChannel extends OpCalls.Kernel implements WorkerPool.Task {
         private final Op op;
         private final int[] in;
         private final int out, n, c, inner;
         private final float eps;
+        private final OpCalls.Context ctx; // null: one thread
+        private float[] arena; // while the pool runs the parts
 
-        PerChannel(Op op, int[] in, int out, int n, int c, int inner, float eps) {
+        PerChannel(Op op, int[] in, int out, int n, int c, int inner, float eps, OpCalls.Context ctx) {
             this.op = op; this.in = in.clone(); this.out = out; this.n = n; this.c = c; this.inner = inner; this.eps = eps;
+            this.ctx = ctx;
+        }
+
+        @Override public void run(float[] a) {
+            if (ctx == null) {
+                channels(a, 0, c);
+            } else {
+                arena = a;
+                ctx.pool.run(this, ctx.pool.threads());
+                arena = null;
+            }
+        }
+
+        @Override public void run(int part, int parts) {
+            channels(arena, (int) ((long) c * part / parts), (int) ((long) c * (part + 1) / parts));
         }
 
         private int plane(int b, int ch) { return (b * c + ch) * inner; }
@@ -115,10 +136,11 @@ final class NormCalls {
             return (float) (1 / Math.sqrt(v / ((double) n * inner) + eps));
         }
 
-        @Override public void run(float[] a) {
+        /** Channels [first, end). */
+        private void channels(float[] a, int first, int end) {
             int x = in[0];
             double count = (double) n * inner;
-            for (int ch = 0; ch < c; ch++) {
+            for (int ch = first; ch < end; ch++) {
                 switch (op) {
                     case REDUCE_SUM -> {
                         double s = 0;
@@ -168,7 +190,9 @@ final class NormCalls {
             }
         }
 
-        @Override String describe() { return op.text() + " n=" + n + " c=" + c + " inner=" + inner; }
+        @Override String describe() {
+            return op.text() + " n=" + n + " c=" + c + " inner=" + inner + (ctx == null ? "" : " (channels split over the workers)");
+        }
     }
 
     /** LRN across channels and its gradient, one image at a time with per-image scratch planes. */

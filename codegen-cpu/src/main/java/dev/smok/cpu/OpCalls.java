@@ -88,7 +88,7 @@ final class OpCalls {
             case MAX_POOL, MAX_POOL_GRAD, AVG_POOL, AVG_POOL_GRAD, GLOBAL_AVG_POOL -> PoolKernels.create(n, in, out, ctx);
             case CONCAT, SLICE, PAD, TRANSPOSE -> LayoutKernels.create(n, in, out);
             case DROPOUT, BATCH_NORM, BATCH_NORM_TRAIN, BATCH_NORM_INPUT_GRAD, BATCH_NORM_GAMMA_GRAD, LRN, LRN_GRAD, REDUCE_SUM ->
-                    NormCalls.create(n, in, out);
+                    NormCalls.create(n, in, out, ctx);
             case CTC_LOSS, CTC_GRAD -> CtcKernel.create(n, in, out);
             case SCAN -> ScanCall.create(n, offsets, ctx);
             default -> throw new dev.smok.ir.IrException("cpu backend cannot compile op '" + n.op().text() + "'");

@@ -111,7 +111,7 @@ class CnnOpsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 5, 3, 3", "1, 17, 4, 5", "7, 5, 1, 1"})
+    @CsvSource({"2, 5, 3, 3", "1, 17, 4, 5", "7, 5, 1, 1", "16, 21, 12, 11"}) // the last splits its channels over 2 threads
     void batchNorm(int n, int c, int h, int w) {
         GraphBuilder b = new GraphBuilder("bn");
         Shape s = h == 1 && w == 1 ? Shape.of(n, c) : Shape.of(n, c, h, w);
@@ -124,7 +124,7 @@ class CnnOpsTest {
         b.output("dgamma", b.op(Op.BATCH_NORM_GAMMA_GRAD, eps, x, g));
         Graph graph = b.build();
         Map<String, float[]> in = Oracle.randomInputs(graph, n * c, 0.1f, 2, 2);
-        Oracle.check(graph, in, 5e-5, 1);
+        Oracle.check(graph, in, 5e-5, 2);
     }
 
     @Test
