@@ -36,13 +36,34 @@ public final class Conv2dKernels {
     static final int ITEM = 2 * DirectConv.MB;
 
     private static int forwardScratch(ConvGeometry g) {
+        if (channelTiledForward(g)) {
+            return packedWeights(g.groups(), g.og(), g.cg(), g) + ChannelTiledConv.sumsSize()
+                    + g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + ChannelTiledConv.SLACK;
+        }
         return g.pointwise() ? DirectConv.TILE_BUF : g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + DirectConv.slack(g.strideW());
+    }
+
+    /** Whether the forward pass runs on {@link ChannelTiledConv}: stride 1, not a plain 1×1, output channels that fill its tiles. */
+    static boolean channelTiledForward(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && !g.pointwise() && ChannelTiledConv.suits(g.og());
+    }
+
+    /** Whether the input gradient runs on {@link ChannelTiledConv}: input channels per group that fill its tiles. */
+    static boolean channelTiledInputGrad(ConvGeometry g) { return ChannelTiledConv.suits(g.cg()); }
+
+    /** Floats of {@link ChannelTiledConv}'s packed weights: per group, {@code outs} channels (padded) × {@code ins}·kh·kw taps. */
+    private static int packedWeights(int groups, int outs, int ins, ConvGeometry g) {
+        return groups * ChannelTiledConv.padded(outs) * ins * g.kh() * g.kw();
     }
 
     private static int inputGradRows(ConvGeometry g) { return g.h() + (g.kh() - 1) * g.dilationH(); }
     private static int inputGradRowStride(ConvGeometry g) { return g.w() + (g.kw() - 1) * g.dilationW(); }
 
     private static int inputGradScratch(ConvGeometry g) {
+        if (channelTiledInputGrad(g)) {
+            return packedWeights(g.groups(), g.cg(), g.og(), g) + ChannelTiledConv.sumsSize()
+                    + g.o() * inputGradRows(g) * inputGradRowStride(g) + ChannelTiledConv.SLACK;
+        }
         return g.weightSize() + g.o() * inputGradRows(g) * inputGradRowStride(g) + DirectConv.slack(1);
     }
 
@@ -64,6 +85,10 @@ public final class Conv2dKernels {
      */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
+        if (channelTiledForward(g)) {
+            forwardChannelTiled(g, x, xOff, weight, wOff, epilogue, y, yOff, scratch, scratchOff, thread, threads);
+            return;
+        }
         int blocks = (g.og() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         int ho = g.outH(), wo = g.outW();
@@ -96,6 +121,37 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * The forward pass on {@link ChannelTiledConv}: work items are (image, group, block of
+     * {@link ChannelTiledConv#OCB} output channels); each slice packs the weights once into its scratch
+     * and pads each image it meets once.
+     */
+    private static void forwardChannelTiled(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
+                                            float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
+        int blocks = ChannelTiledConv.padded(g.og()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
+        if (begin == end) return;
+        int kk = g.kh() * g.kw(), taps = g.cg() * kk, ho = g.outH(), wo = g.outW();
+        int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.og(), g.cg(), g);
+        int buf = sums + ChannelTiledConv.sumsSize();
+        ChannelTiledConv.packForward(g, weight, wOff, scratch, packed);
+        int pitch = g.w() + 2 * g.padW(), plane = (g.h() + 2 * g.padH()) * pitch;
+        int[] offsets = DirectConv.taps(g.cg(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
+        int prepared = -1;
+        for (int item = begin; item < end; item++) {
+            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
+            int grp = rest / blocks, block = rest % blocks;
+            if (prepared != img) {
+                ChannelTiledConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf);
+                prepared = img;
+            }
+            int oc = grp * g.og() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.og() - block * ChannelTiledConv.OCB);
+            ChannelTiledConv.convolve(scratch, buf + grp * g.cg() * plane, pitch, offsets, taps, kk,
+                    scratch, packed + rest * taps * ChannelTiledConv.OCB, y, yOff + (img * g.o() + oc) * ho * wo, ho * wo, ho, wo,
+                    count, epilogue, oc, scratch, sums);
+        }
+    }
+
     /** {@link #forward} on {@code threads} slices run by {@code pool}. */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, ParallelFor pool, int threads) {
@@ -107,6 +163,10 @@ public final class Conv2dKernels {
     /** dx = ∂L/∂x given dy = ∂L/∂y: the transposed convolution of dy with the weight. Writes dx completely. */
     public static void inputGrad(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
                                  float[] scratch, int scratchOff, int thread, int threads) {
+        if (channelTiledInputGrad(g)) {
+            inputGradChannelTiled(g, dy, dyOff, weight, wOff, dx, dxOff, scratch, scratchOff, thread, threads);
+            return;
+        }
         int blocks = (g.cg() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
@@ -121,13 +181,46 @@ public final class Conv2dKernels {
             int grp = rest / blocks, block = rest % blocks;
             if (prepared != img) {
                 DirectConv.dilate(dy, dyOff + img * g.o() * ho * wo, g.o(), ho, wo, g.strideH(), g.strideW(), shiftH, shiftW,
-                        scratch, buf, rows, rowStride, DirectConv.slack(1));
+                        scratch, buf, rowStride, g.o() * rowStride, rows, rowStride, DirectConv.slack(1));
                 prepared = img;
             }
             int cFirst = grp * g.cg() + block * ITEM, cCount = Math.min(ITEM, g.cg() - block * ITEM);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
                     cFirst, cCount, grp * g.og(), scratch, buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
+        }
+    }
+
+    /**
+     * The input gradient on {@link ChannelTiledConv}: a stride-1 correlation over the output gradient
+     * dilated by the stride into planes, with the kernel flipped and packed so that the input channels
+     * of a group are the tile's lanes; work items are (image, group, block of input channels).
+     */
+    private static void inputGradChannelTiled(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
+                                              float[] scratch, int scratchOff, int thread, int threads) {
+        int blocks = ChannelTiledConv.padded(g.cg()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
+        if (begin == end) return;
+        int kk = g.kh() * g.kw(), taps = g.og() * kk, ho = g.outH(), wo = g.outW();
+        int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.cg(), g.og(), g);
+        int buf = sums + ChannelTiledConv.sumsSize();
+        ChannelTiledConv.packInputGrad(g, weight, wOff, scratch, packed);
+        int rows = inputGradRows(g), pitch = inputGradRowStride(g), plane = rows * pitch;
+        int shiftH = (g.kh() - 1) * g.dilationH() - g.padH(), shiftW = (g.kw() - 1) * g.dilationW() - g.padW();
+        int[] offsets = DirectConv.taps(g.og(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
+        int prepared = -1;
+        for (int item = begin; item < end; item++) {
+            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
+            int grp = rest / blocks, block = rest % blocks;
+            if (prepared != img) {
+                DirectConv.dilate(dy, dyOff + img * g.o() * ho * wo, g.o(), ho, wo, g.strideH(), g.strideW(), shiftH, shiftW,
+                        scratch, buf, plane, pitch, rows, pitch, ChannelTiledConv.SLACK);
+                prepared = img;
+            }
+            int c = grp * g.cg() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.cg() - block * ChannelTiledConv.OCB);
+            ChannelTiledConv.convolve(scratch, buf + grp * g.og() * plane, pitch, offsets, taps, kk,
+                    scratch, packed + rest * taps * ChannelTiledConv.OCB, dx, dxOff + (img * g.c() + c) * g.h() * g.w(), g.h() * g.w(),
+                    g.h(), g.w(), count, null, 0, scratch, sums);
         }
     }
 

@@ -119,6 +119,11 @@ final class DirectConv {
         }
     }
 
+    /** {@link #tapOffsets}, from a per-thread cache (steady-state calls allocate nothing). */
+    static int[] taps(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+        return TAPS.get().offsets(cg, kh, kw, channelStep, rowStep, colStep);
+    }
+
     /** Input offset of every (channel, kernel row, kernel column) tap, in weight order. */
     static int[] tapOffsets(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
         int[] t = new int[cg * kh * kw];
@@ -335,19 +340,20 @@ final class DirectConv {
     }
 
     /**
-     * Writes buf[u][c][v] (interleaved like {@link #pad}) = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
-     * and in range, else 0, for u < rows and v < rowStride, then {@code slack} zeros: the output
+     * Writes buf[bufOff + c·channelStep + u·rowStep + v] = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
+     * and in range, else 0, for u < rows and v < rowStride, then {@code slack} zeros (steps: rowStride and
+     * channels·rowStride interleave channels like {@link #pad}; rows·rowStride and rowStride make planes): the output
      * gradient dilated by the stride and shifted, so the input gradient becomes a stride-1
      * correlation with the flipped kernel. Shifts may be negative (padding wider than the kernel).
      */
     static void dilate(float[] g, int gOff, int channels, int ho, int wo, int sh, int sw, int shiftH, int shiftW,
-                       float[] buf, int bufOff, int rows, int rowStride, int slack) {
+                       float[] buf, int bufOff, int channelStep, int rowStep, int rows, int rowStride, int slack) {
         java.util.Arrays.fill(buf, bufOff, bufOff + channels * rows * rowStride + slack, 0f);
         for (int c = 0; c < channels; c++) {
             for (int oh = 0; oh < ho; oh++) {
                 int u = oh * sh + shiftH;
                 if (u < 0 || u >= rows) continue;
-                int src = gOff + (c * ho + oh) * wo, dst = bufOff + (u * channels + c) * rowStride;
+                int src = gOff + (c * ho + oh) * wo, dst = bufOff + c * channelStep + u * rowStep;
                 if (sw == 1 && shiftW >= 0 && shiftW + wo <= rowStride) {
                     System.arraycopy(g, src, buf, dst + shiftW, wo);
                     continue;

@@ -18,7 +18,8 @@ import java.util.List;
  * The vectorized convolution kernels against the reference interpreter, on shapes that exercise
  * every tile path: rows wider than a 64-column tile with tails, stride 2 with padding (gathers),
  * kernels larger than the stride, channel counts that are not multiples of 4 or 16, batch 1,
- * dilation, groups, depthwise, and the 1×1 GEMM path. Arrays are placed at non-zero offsets.
+ * dilation, groups, depthwise, the 1×1 GEMM path, and the channel-tiled kernel's ragged channel
+ * blocks, groups and dilated gradients. Arrays are placed at non-zero offsets.
  */
 class Conv2dKernelsTest {
     static final ConvGeometry[] CASES = {
@@ -30,6 +31,10 @@ class Conv2dKernelsTest {
         new ConvGeometry(3, 19, 6, 11, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // 1x1: GEMM over channels, 66 = 64 + 2 pixels
         new ConvGeometry(1, 4, 5, 6, 3, 3, 2, 1, 1, 0, 3, 1, 1, 1),     // padding wider than the kernel
         new ConvGeometry(2, 16, 56, 56, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), // the benchmark's row shape
+        // channel-tiled kernel (16 channels in the lanes): a ragged block of 13, groups with dilation, a stride-2 input gradient
+        new ConvGeometry(1, 13, 9, 20, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 32, 8, 11, 32, 3, 3, 1, 1, 2, 1, 2, 1, 2),
+        new ConvGeometry(1, 16, 12, 13, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1),
     };
 
     static final int OFF = 5;
