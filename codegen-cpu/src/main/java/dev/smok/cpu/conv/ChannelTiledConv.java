@@ -31,7 +31,7 @@ import jdk.incubator.vector.FloatVector;
  * while the taps are applied in passes of about {@link #PASS_TAPS} (whole input channels), so one
  * pass touches its block of packed weights (9 KiB), a few rows of its input channels and the
  * sums, all in L1. After the last pass the chunk's real pixels are transposed into the NCHW
- * output and the epilogue is applied to them.
+ * output, the epilogue applied on the way.
  */
 final class ChannelTiledConv {
     private ChannelTiledConv() {}
@@ -136,10 +136,29 @@ final class ChannelTiledConv {
             int run = Math.min(wo - ow, end - q), o = outOff + oh * wo + ow, s = sumsOff + (q - q0) * OCB;
             for (int k = 0; k < ocCount; k++) {
                 int ok = o + k * outPlane;
-                for (int i = 0; i < run; i++) out[ok + i] = sums[s + i * OCB + k];
-                if (ep != null) ep.applyInPlace(epOc + k, out, ok, run);
+                if (ep == null) {
+                    for (int i = 0; i < run; i++) out[ok + i] = sums[s + i * OCB + k];
+                } else {
+                    storeWithEpilogue(sums, s + k, out, ok, run, ep, epOc + k);
+                }
             }
             q += run;
+        }
+    }
+
+    /**
+     * out[o + i] = epilogue(sums[s + i·OCB]) for i < run, with {@link ConvEpilogue}'s arithmetic
+     * (scale, then shift, then the residual, then the ReLU), in the copy out of the sums.
+     */
+    private static void storeWithEpilogue(float[] sums, int s, float[] out, int o, int run, ConvEpilogue ep, int oc) {
+        float a = ep.scale() == null ? 1f : ep.scale()[oc], b = ep.shift() == null ? 0f : ep.shift()[oc];
+        int shift = ep.residualShift();
+        boolean residual = ep.residual(), relu = ep.relu();
+        for (int i = 0; i < run; i++) {
+            float v = sums[s + i * OCB] * a + b;
+            if (residual) v += out[o + i + shift];
+            if (relu) v = Math.max(v, 0f);
+            out[o + i] = v;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.smok.cpu.conv;
 
 import static dev.smok.cpu.conv.DirectConv.L;
-import static dev.smok.cpu.conv.DirectConv.MB;
+import static dev.smok.cpu.conv.DirectConv.WT;
 import static dev.smok.cpu.conv.DirectConv.S;
 
 
@@ -17,15 +17,18 @@ import static dev.smok.cpu.conv.DirectConv.S;
  * {@code [scratchOff + t·scratchPerThread, …)}; its contents on entry do not matter.
  *
  * <p>Threads: the slice form {@code (…, thread, threads)} computes a fixed disjoint part of the
- * output (forward and input gradient: (image, 12-channel block) items; weight gradient:
- * (group, block of 6 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
+ * output (forward and input gradient: (image, block of 12 or 16 channels) items; weight gradient:
+ * (group, block of 5 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
  * order, on any threads — computes the whole result. The {@link ParallelFor} forms do that.
  *
- * <p>Algorithm: {@link DirectConv}, a register-tiled direct convolution over a zero-padded copy
- * of each image (no im2col). A 1×1 stride-1 unpadded convolution skips the copy and runs as a
- * GEMM over channels straight from x. The input gradient is the same kernel run over the output
- * gradient dilated by the stride, with the kernel flipped and its channel axes swapped. The
- * weight gradient is a product over the output pixels of the padded input (6 taps broadcast at
+ * <p>Algorithm: register-tiled direct convolutions over a zero-padded copy of each image (no
+ * im2col). A stride-1 convolution runs on {@link ChannelTiledConv} (output channels in the vector
+ * lanes) when its output channels per group fill that kernel's 16-channel blocks to at least 80%;
+ * strided ones, narrow ones (LeNet's 6 channels) and the 1×1 path, a GEMM over channels straight
+ * from x without a copy, run on {@link DirectConv} (pixels in the lanes). The input gradient is a
+ * stride-1 correlation over the output gradient dilated by the stride, with the kernel flipped and
+ * its channel axes swapped, on the same two kernels by the same rule (input channels per group). The
+ * weight gradient is a product over the output pixels of the padded input (5 taps broadcast at
  * a time) with the output gradient transposed to pixel-major rows of output channels
  * ({@link #weightGrad}).
  */
@@ -68,8 +71,8 @@ public final class Conv2dKernels {
     }
 
     private static int weightGradScratch(ConvGeometry g) {
-        int tapBlocks = (g.cg() * g.kh() * g.kw() + MB - 1) / MB;
-        return paddedInput(g) + g.outH() * g.outW() * ocPadded(g) + g.groups() * tapBlocks * MB * ocPadded(g);
+        int tapBlocks = (g.cg() * g.kh() * g.kw() + WT - 1) / WT;
+        return paddedInput(g) + g.outH() * g.outW() * ocPadded(g) + g.groups() * tapBlocks * WT * ocPadded(g);
     }
 
     /** Floats of scratch each thread needs, for any of this class's methods on {@code g}. */
@@ -249,14 +252,14 @@ public final class Conv2dKernels {
      * pixels: dWᵀ[tap][oc] = Σ_pixels x[tap shifted to the pixel] · dyᵀ[pixel][oc], where a tap is
      * one (input channel, kernel row, kernel column) of a group. The output gradient of each image is
      * transposed to pixel-major rows of output channels (padded with zeros to whole register
-     * tiles), so the register tile is {@link DirectConv#MB} taps × 2 vectors of output channels:
-     * per pixel 2 vector loads, 6 broadcast input values (strides and dilations only change
+     * tiles), so the register tile is {@link DirectConv#WT} taps × 2 vectors of output channels:
+     * per pixel 2 vector loads, 5 broadcast input values (strides and dilations only change
      * their offsets) and 12 FMAs, with the sums kept in registers over a whole image. Slice t owns
-     * a range of (group, block of 6 taps) items and writes those entries of dweight completely.
+     * a range of (group, block of 5 taps) items and writes those entries of dweight completely.
      */
     public static void weightGrad(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                                   float[] scratch, int scratchOff, int thread, int threads) {
-        int kk = g.kh() * g.kw(), taps = g.cg() * kk, tapBlocks = (taps + MB - 1) / MB, items = g.groups() * tapBlocks;
+        int kk = g.kh() * g.kw(), taps = g.cg() * kk, tapBlocks = (taps + WT - 1) / WT, items = g.groups() * tapBlocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
         int ho = g.outH(), wo = g.outW(), ocPad = ocPadded(g), plane = ho * wo;
@@ -276,22 +279,21 @@ public final class Conv2dKernels {
                 for (int ob = 0; ob < ocPad; ob += DirectConv.TW) {
                     for (int item = grpBegin; item < grpEnd; item++) {
                         // a short last block repeats its last tap; those sums are dropped
-                        int first = (item % tapBlocks) * MB, last = Math.min(MB, taps - first) - 1;
+                        int first = (item % tapBlocks) * WT, last = Math.min(WT, taps - first) - 1;
                         int t0 = tapOffset(g, first, base, rowStep), t1 = tapOffset(g, first + Math.min(1, last), base, rowStep),
                                 t2 = tapOffset(g, first + Math.min(2, last), base, rowStep),
                                 t3 = tapOffset(g, first + Math.min(3, last), base, rowStep),
-                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep),
-                                t5 = tapOffset(g, first + Math.min(5, last), base, rowStep);
-                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, t5, g.strideH() * rowStep, g.strideW(), ho, wo,
-                                dyT + ob * plane, acc + (item - begin) * MB * ocPad + ob, ocPad, img == 0);
+                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep);
+                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, g.strideH() * rowStep, g.strideW(), ho, wo,
+                                dyT + ob * plane, acc + (item - begin) * WT * ocPad + ob, ocPad, img == 0);
                     }
                 }
                 grpBegin = grpEnd;
             }
         }
         for (int item = begin; item < end; item++) {
-            int grp = item / tapBlocks, first = (item % tapBlocks) * MB, count = Math.min(MB, taps - first);
-            int sums = acc + (item - begin) * MB * ocPad;
+            int grp = item / tapBlocks, first = (item % tapBlocks) * WT, count = Math.min(WT, taps - first);
+            int sums = acc + (item - begin) * WT * ocPad;
             for (int k = 0; k < count; k++)
                 for (int oc = 0; oc < g.og(); oc++) {
                     dw[dwOff + (grp * g.og() + oc) * taps + first + k] = scratch[sums + k * ocPad + oc];
