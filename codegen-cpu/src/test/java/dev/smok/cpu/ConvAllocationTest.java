@@ -15,7 +15,8 @@ import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
- * Steady-state runs of a graph with the kernel-object ops (convolutions split over 2 threads,
+ * Steady-state runs of a graph with the kernel-object ops (convolutions split over 2 threads, on
+ * both tile kernels,
  * pooling, batch norm, dropout, concat, the channel-sum bias gradient) allocate zero bytes on
  * the calling thread and on the worker, measured as in {@link AllocationTest}.
  */
@@ -35,6 +36,8 @@ class ConvAllocationTest {
         b.output("dx", b.op(Op.CONV2D_INPUT_GRAD, Attrs.of("stride", new int[] {2, 2}, "padding", new int[] {1, 1}, "input_size", new int[] {20, 20}), g, w));
         b.output("dw", b.op(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", new int[] {2, 2}, "padding", new int[] {1, 1}, "kernel", new int[] {3, 3}), x, g));
         b.output("db", b.reduceSum(g, false, 0, 2, 3));
+        // a stride-1 convolution with a ReLU epilogue: the channel-tiled forward kernel
+        b.output("s1", b.relu(b.op(Op.CONV2D, Attrs.of("padding", new int[] {1, 1}), x, b.param("w1", Shape.of(16, 16, 3, 3)))));
         Graph graph = b.build();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (CpuExecutable ex = new CpuBackend(2).compile(graph, null)) {

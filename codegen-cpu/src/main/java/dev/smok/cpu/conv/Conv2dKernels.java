@@ -1,7 +1,7 @@
 package dev.smok.cpu.conv;
 
 import static dev.smok.cpu.conv.DirectConv.L;
-import static dev.smok.cpu.conv.DirectConv.MB;
+import static dev.smok.cpu.conv.DirectConv.WT;
 import static dev.smok.cpu.conv.DirectConv.S;
 
 
@@ -17,15 +17,18 @@ import static dev.smok.cpu.conv.DirectConv.S;
  * {@code [scratchOff + t·scratchPerThread, …)}; its contents on entry do not matter.
  *
  * <p>Threads: the slice form {@code (…, thread, threads)} computes a fixed disjoint part of the
- * output (forward and input gradient: (image, 12-channel block) items; weight gradient:
- * (group, block of 6 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
+ * output (forward and input gradient: (image, block of 12 or 16 channels) items; weight gradient:
+ * (group, block of 5 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
  * order, on any threads — computes the whole result. The {@link ParallelFor} forms do that.
  *
- * <p>Algorithm: {@link DirectConv}, a register-tiled direct convolution over a zero-padded copy
- * of each image (no im2col). A 1×1 stride-1 unpadded convolution skips the copy and runs as a
- * GEMM over channels straight from x. The input gradient is the same kernel run over the output
- * gradient dilated by the stride, with the kernel flipped and its channel axes swapped. The
- * weight gradient is a product over the output pixels of the padded input (6 taps broadcast at
+ * <p>Algorithm: register-tiled direct convolutions over a zero-padded copy of each image (no
+ * im2col). A stride-1 convolution runs on {@link ChannelTiledConv} (output channels in the vector
+ * lanes) when its output channels per group fill that kernel's 16-channel blocks to at least 80%;
+ * strided ones, narrow ones (LeNet's 6 channels) and the 1×1 path, a GEMM over channels straight
+ * from x without a copy, run on {@link DirectConv} (pixels in the lanes). The input gradient is a
+ * stride-1 correlation over the output gradient dilated by the stride, with the kernel flipped and
+ * its channel axes swapped, on the same two kernels by the same rule (input channels per group). The
+ * weight gradient is a product over the output pixels of the padded input (5 taps broadcast at
  * a time) with the output gradient transposed to pixel-major rows of output channels
  * ({@link #weightGrad}).
  */
@@ -36,6 +39,10 @@ public final class Conv2dKernels {
     static final int ITEM = 2 * DirectConv.MB;
 
     private static int forwardScratch(ConvGeometry g) {
+        if (channelTiledForward(g)) {
+            return packedWeights(g.groups(), g.og(), g.cg(), g) + ChannelTiledConv.sumsSize()
+                    + g.c() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) + ChannelTiledConv.SLACK;
+        }
         return g.pointwise() ? DirectConv.TILE_BUF : g.c() * (g.h() + 2 * g.padH()) * forwardChannelStep(g) + DirectConv.slack(g.strideW());
     }
 
@@ -45,16 +52,33 @@ public final class Conv2dKernels {
         return g.strideW() == 1 ? rowStride : g.strideW() * DirectConv.phaseLen(rowStride, g.strideW());
     }
 
+    /** Whether the forward pass runs on {@link ChannelTiledConv}: stride 1, not a plain 1×1, output channels that fill its tiles. */
+    static boolean channelTiledForward(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && !g.pointwise() && ChannelTiledConv.suits(g.og());
+    }
+
+    /** Whether the input gradient runs on {@link ChannelTiledConv}: input channels per group that fill its tiles. */
+    static boolean channelTiledInputGrad(ConvGeometry g) { return ChannelTiledConv.suits(g.cg()); }
+
+    /** Floats of {@link ChannelTiledConv}'s packed weights: per group, {@code outs} channels (padded) × {@code ins}·kh·kw taps. */
+    private static int packedWeights(int groups, int outs, int ins, ConvGeometry g) {
+        return groups * ChannelTiledConv.padded(outs) * ins * g.kh() * g.kw();
+    }
+
     private static int inputGradRows(ConvGeometry g) { return g.h() + (g.kh() - 1) * g.dilationH(); }
     private static int inputGradRowStride(ConvGeometry g) { return g.w() + (g.kw() - 1) * g.dilationW(); }
 
     private static int inputGradScratch(ConvGeometry g) {
+        if (channelTiledInputGrad(g)) {
+            return packedWeights(g.groups(), g.cg(), g.og(), g) + ChannelTiledConv.sumsSize()
+                    + g.o() * inputGradRows(g) * inputGradRowStride(g) + ChannelTiledConv.SLACK;
+        }
         return g.weightSize() + g.o() * inputGradRows(g) * inputGradRowStride(g) + DirectConv.slack(1);
     }
 
     private static int weightGradScratch(ConvGeometry g) {
-        int tapBlocks = (g.cg() * g.kh() * g.kw() + MB - 1) / MB;
-        return paddedInput(g) + g.outH() * g.outW() * ocPadded(g) + g.groups() * tapBlocks * MB * ocPadded(g);
+        int tapBlocks = (g.cg() * g.kh() * g.kw() + WT - 1) / WT;
+        return paddedInput(g) + g.outH() * g.outW() * ocPadded(g) + g.groups() * tapBlocks * WT * ocPadded(g);
     }
 
     /** Floats of scratch each thread needs, for any of this class's methods on {@code g}. */
@@ -70,6 +94,10 @@ public final class Conv2dKernels {
      */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
+        if (channelTiledForward(g)) {
+            forwardChannelTiled(g, x, xOff, weight, wOff, epilogue, y, yOff, scratch, scratchOff, thread, threads);
+            return;
+        }
         int blocks = (g.og() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         int ho = g.outH(), wo = g.outW();
@@ -108,6 +136,37 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * The forward pass on {@link ChannelTiledConv}: work items are (image, group, block of
+     * {@link ChannelTiledConv#OCB} output channels); each slice packs the weights once into its scratch
+     * and pads each image it meets once.
+     */
+    private static void forwardChannelTiled(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
+                                            float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
+        int blocks = ChannelTiledConv.padded(g.og()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
+        if (begin == end) return;
+        int kk = g.kh() * g.kw(), taps = g.cg() * kk, ho = g.outH(), wo = g.outW();
+        int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.og(), g.cg(), g);
+        int buf = sums + ChannelTiledConv.sumsSize();
+        ChannelTiledConv.packForward(g, weight, wOff, scratch, packed);
+        int pitch = g.w() + 2 * g.padW(), plane = (g.h() + 2 * g.padH()) * pitch;
+        int[] offsets = DirectConv.taps(g.cg(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
+        int prepared = -1;
+        for (int item = begin; item < end; item++) {
+            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
+            int grp = rest / blocks, block = rest % blocks;
+            if (prepared != img) {
+                ChannelTiledConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf);
+                prepared = img;
+            }
+            int oc = grp * g.og() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.og() - block * ChannelTiledConv.OCB);
+            ChannelTiledConv.convolve(scratch, buf + grp * g.cg() * plane, pitch, offsets, taps, kk,
+                    scratch, packed + rest * taps * ChannelTiledConv.OCB, y, yOff + (img * g.o() + oc) * ho * wo, ho * wo, ho, wo,
+                    count, epilogue, oc, scratch, sums);
+        }
+    }
+
     /** {@link #forward} on {@code threads} slices run by {@code pool}. */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                float[] y, int yOff, float[] scratch, int scratchOff, ParallelFor pool, int threads) {
@@ -119,6 +178,10 @@ public final class Conv2dKernels {
     /** dx = ∂L/∂x given dy = ∂L/∂y: the transposed convolution of dy with the weight. Writes dx completely. */
     public static void inputGrad(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
                                  float[] scratch, int scratchOff, int thread, int threads) {
+        if (channelTiledInputGrad(g)) {
+            inputGradChannelTiled(g, dy, dyOff, weight, wOff, dx, dxOff, scratch, scratchOff, thread, threads);
+            return;
+        }
         int blocks = (g.cg() + ITEM - 1) / ITEM, items = g.n() * g.groups() * blocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
@@ -133,13 +196,46 @@ public final class Conv2dKernels {
             int grp = rest / blocks, block = rest % blocks;
             if (prepared != img) {
                 DirectConv.dilate(dy, dyOff + img * g.o() * ho * wo, g.o(), ho, wo, g.strideH(), g.strideW(), shiftH, shiftW,
-                        scratch, buf, rows, rowStride, DirectConv.slack(1));
+                        scratch, buf, rowStride, g.o() * rowStride, rows, rowStride, DirectConv.slack(1));
                 prepared = img;
             }
             int cFirst = grp * g.cg() + block * ITEM, cCount = Math.min(ITEM, g.cg() - block * ITEM);
             DirectConv.convolve(scratch, buf, rowStride, g.o() * rowStride, true, scratch, flipped, g.og(), g.kh(), g.kw(), 1, 1,
                     g.dilationH(), g.dilationW(), null, dx, dxOff + img * g.c() * g.h() * g.w(), g.h(), g.w(),
                     cFirst, cCount, grp * g.og(), scratch, buf + g.o() * rows * rowStride + DirectConv.slack(1) - DirectConv.TILE_BUF);
+        }
+    }
+
+    /**
+     * The input gradient on {@link ChannelTiledConv}: a stride-1 correlation over the output gradient
+     * dilated by the stride into planes, with the kernel flipped and packed so that the input channels
+     * of a group are the tile's lanes; work items are (image, group, block of input channels).
+     */
+    private static void inputGradChannelTiled(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
+                                              float[] scratch, int scratchOff, int thread, int threads) {
+        int blocks = ChannelTiledConv.padded(g.cg()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
+        if (begin == end) return;
+        int kk = g.kh() * g.kw(), taps = g.og() * kk, ho = g.outH(), wo = g.outW();
+        int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.cg(), g.og(), g);
+        int buf = sums + ChannelTiledConv.sumsSize();
+        ChannelTiledConv.packInputGrad(g, weight, wOff, scratch, packed);
+        int rows = inputGradRows(g), pitch = inputGradRowStride(g), plane = rows * pitch;
+        int shiftH = (g.kh() - 1) * g.dilationH() - g.padH(), shiftW = (g.kw() - 1) * g.dilationW() - g.padW();
+        int[] offsets = DirectConv.taps(g.og(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
+        int prepared = -1;
+        for (int item = begin; item < end; item++) {
+            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
+            int grp = rest / blocks, block = rest % blocks;
+            if (prepared != img) {
+                DirectConv.dilate(dy, dyOff + img * g.o() * ho * wo, g.o(), ho, wo, g.strideH(), g.strideW(), shiftH, shiftW,
+                        scratch, buf, plane, pitch, rows, pitch, ChannelTiledConv.SLACK);
+                prepared = img;
+            }
+            int c = grp * g.cg() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.cg() - block * ChannelTiledConv.OCB);
+            ChannelTiledConv.convolve(scratch, buf + grp * g.og() * plane, pitch, offsets, taps, kk,
+                    scratch, packed + rest * taps * ChannelTiledConv.OCB, dx, dxOff + (img * g.c() + c) * g.h() * g.w(), g.h() * g.w(),
+                    g.h(), g.w(), count, null, 0, scratch, sums);
         }
     }
 
@@ -168,14 +264,14 @@ public final class Conv2dKernels {
      * pixels: dWᵀ[tap][oc] = Σ_pixels x[tap shifted to the pixel] · dyᵀ[pixel][oc], where a tap is
      * one (input channel, kernel row, kernel column) of a group. The output gradient of each image is
      * transposed to pixel-major rows of output channels (padded with zeros to whole register
-     * tiles), so the register tile is {@link DirectConv#MB} taps × 2 vectors of output channels:
-     * per pixel 2 vector loads, 6 broadcast input values (strides and dilations only change
+     * tiles), so the register tile is {@link DirectConv#WT} taps × 2 vectors of output channels:
+     * per pixel 2 vector loads, 5 broadcast input values (strides and dilations only change
      * their offsets) and 12 FMAs, with the sums kept in registers over a whole image. Slice t owns
-     * a range of (group, block of 6 taps) items and writes those entries of dweight completely.
+     * a range of (group, block of 5 taps) items and writes those entries of dweight completely.
      */
     public static void weightGrad(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
                                   float[] scratch, int scratchOff, int thread, int threads) {
-        int kk = g.kh() * g.kw(), taps = g.cg() * kk, tapBlocks = (taps + MB - 1) / MB, items = g.groups() * tapBlocks;
+        int kk = g.kh() * g.kw(), taps = g.cg() * kk, tapBlocks = (taps + WT - 1) / WT, items = g.groups() * tapBlocks;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
         int ho = g.outH(), wo = g.outW(), ocPad = ocPadded(g), plane = ho * wo;
@@ -195,22 +291,21 @@ public final class Conv2dKernels {
                 for (int ob = 0; ob < ocPad; ob += DirectConv.TW) {
                     for (int item = grpBegin; item < grpEnd; item++) {
                         // a short last block repeats its last tap; those sums are dropped
-                        int first = (item % tapBlocks) * MB, last = Math.min(MB, taps - first) - 1;
+                        int first = (item % tapBlocks) * WT, last = Math.min(WT, taps - first) - 1;
                         int t0 = tapOffset(g, first, base, rowStep), t1 = tapOffset(g, first + Math.min(1, last), base, rowStep),
                                 t2 = tapOffset(g, first + Math.min(2, last), base, rowStep),
                                 t3 = tapOffset(g, first + Math.min(3, last), base, rowStep),
-                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep),
-                                t5 = tapOffset(g, first + Math.min(5, last), base, rowStep);
-                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, t5, g.strideH() * rowStep, g.strideW(), ho, wo,
-                                dyT + ob * plane, acc + (item - begin) * MB * ocPad + ob, ocPad, img == 0);
+                                t4 = tapOffset(g, first + Math.min(4, last), base, rowStep);
+                        DirectConv.weightTile(scratch, t0, t1, t2, t3, t4, g.strideH() * rowStep, g.strideW(), ho, wo,
+                                dyT + ob * plane, acc + (item - begin) * WT * ocPad + ob, ocPad, img == 0);
                     }
                 }
                 grpBegin = grpEnd;
             }
         }
         for (int item = begin; item < end; item++) {
-            int grp = item / tapBlocks, first = (item % tapBlocks) * MB, count = Math.min(MB, taps - first);
-            int sums = acc + (item - begin) * MB * ocPad;
+            int grp = item / tapBlocks, first = (item % tapBlocks) * WT, count = Math.min(WT, taps - first);
+            int sums = acc + (item - begin) * WT * ocPad;
             for (int k = 0; k < count; k++)
                 for (int oc = 0; oc < g.og(); oc++) {
                     dw[dwOff + (grp * g.og() + oc) * taps + first + k] = scratch[sums + k * ocPad + oc];

@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled direct convolution that every convolution kernel of this package runs.
+ * The register-tiled direct convolution with pixels in the vector lanes: strided convolutions, the
+ * 1×1 path, and stride-1 ones with too few channels per group for {@link ChannelTiledConv}.
  *
  * <p>It reads a <em>prepared</em> input addressed by a channel step and a row step (element
  * (c, r, col) at {@code c·channelStep + r·rowStep + col}) in which output pixel (oh, ow) of tap (i, j) reads row {@code oh·sh + i·dh}, column
@@ -28,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ones. Strided convolutions (inputs loaded by gathers) and an unprepared input's last columns
  * (the 1×1 fast path; masked loads) use 4 × 1 and 1 × 1 tiles.
  *
- * <p>{@link #weightTile} is the weight gradient's tile: 6 taps × 2 vectors of output channels
+ * <p>{@link #weightTile} is the weight gradient's tile: 5 taps × 2 vectors of output channels
  * over a transposed output gradient (see {@link Conv2dKernels#weightGrad}).
  */
 final class DirectConv {
@@ -42,6 +43,11 @@ final class DirectConv {
     static final int WV = 2;
     /** Output channels per block of the transposed output gradient ({@link #weightTile}): 2 vectors. */
     static final int TW = 2 * L;
+    /**
+     * Taps per register tile of the weight gradient ({@link #weightTile}): 5 × 2 vectors, 10
+     * accumulators; with 6 (12 accumulators) C2 kept three of them on the stack.
+     */
+    static final int WT = 5;
     /** Output channels per register tile of the stride-1 main path ({@link #tile6}). */
     static final int MB = 6;
 
@@ -133,6 +139,11 @@ final class DirectConv {
             values[slot] = tapOffsets(cg, kh, kw, channelStep, rowStep, colStep, phases, phaseLen);
             return values[slot];
         }
+    }
+
+    /** {@link #tapOffsets} of an unphased input, from a per-thread cache (steady-state calls allocate nothing). */
+    static int[] taps(int cg, int kh, int kw, int channelStep, int rowStep, int colStep) {
+        return TAPS.get().offsets(cg, kh, kw, channelStep, rowStep, colStep, 1, 0);
     }
 
     /**
@@ -285,27 +296,26 @@ final class DirectConv {
     }
 
     /**
-     * The weight gradient's register tile: for the 6 taps whose input offsets are {@code off0..off5}
+     * The weight gradient's register tile: for the {@link #WT} taps whose input offsets are {@code off0..off4}
      * and 2 vectors of output channels, sums[k·sumStride + lane] (+)= Σ over the output pixels
      * (oh, ow) of in[off_k + oh·rowStep + ow·colStep] · dyT[(oh·wo + ow)·{@link #TW} + lane] (one
      * block of 2·L output channels of the transposed output gradient, pixel after pixel).
      * {@code fresh}: start from zero instead of the stored sums.
      */
-    static void weightTile(float[] buf, int off0, int off1, int off2, int off3, int off4, int off5, int rowStep, int colStep,
+    static void weightTile(float[] buf, int off0, int off1, int off2, int off3, int off4, int rowStep, int colStep,
                            int ho, int wo, int dyT, int sums, int sumStride, boolean fresh) {
-        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
+        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41;
         if (fresh) {
             a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00;
-            a30 = a00; a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00;
+            a30 = a00; a31 = a00; a40 = a00; a41 = a00;
         } else {
             a00 = FloatVector.fromArray(S, buf, sums); a01 = FloatVector.fromArray(S, buf, sums + L);
             a10 = FloatVector.fromArray(S, buf, sums + sumStride); a11 = FloatVector.fromArray(S, buf, sums + sumStride + L);
             a20 = FloatVector.fromArray(S, buf, sums + 2 * sumStride); a21 = FloatVector.fromArray(S, buf, sums + 2 * sumStride + L);
             a30 = FloatVector.fromArray(S, buf, sums + 3 * sumStride); a31 = FloatVector.fromArray(S, buf, sums + 3 * sumStride + L);
             a40 = FloatVector.fromArray(S, buf, sums + 4 * sumStride); a41 = FloatVector.fromArray(S, buf, sums + 4 * sumStride + L);
-            a50 = FloatVector.fromArray(S, buf, sums + 5 * sumStride); a51 = FloatVector.fromArray(S, buf, sums + 5 * sumStride + L);
         }
-        int o1 = off1 - off0, o2 = off2 - off0, o3 = off3 - off0, o4 = off4 - off0, o5 = off5 - off0;
+        int o1 = off1 - off0, o2 = off2 - off0, o3 = off3 - off0, o4 = off4 - off0;
         for (int oh = 0; oh < ho; oh++) {
             int x = off0 + oh * rowStep, d = dyT + oh * wo * TW;
             // The output gradient's index is linear in ow with a constant scale, so C2 hoists its bounds checks.
@@ -322,8 +332,6 @@ final class DirectConv {
                 a30 = d0.fma(b, a30); a31 = d1.fma(b, a31);
                 b = FloatVector.broadcast(S, buf[xi + o4]);
                 a40 = d0.fma(b, a40); a41 = d1.fma(b, a41);
-                b = FloatVector.broadcast(S, buf[xi + o5]);
-                a50 = d0.fma(b, a50); a51 = d1.fma(b, a51);
             }
         }
         a00.intoArray(buf, sums); a01.intoArray(buf, sums + L);
@@ -331,7 +339,6 @@ final class DirectConv {
         a20.intoArray(buf, sums + 2 * sumStride); a21.intoArray(buf, sums + 2 * sumStride + L);
         a30.intoArray(buf, sums + 3 * sumStride); a31.intoArray(buf, sums + 3 * sumStride + L);
         a40.intoArray(buf, sums + 4 * sumStride); a41.intoArray(buf, sums + 4 * sumStride + L);
-        a50.intoArray(buf, sums + 5 * sumStride); a51.intoArray(buf, sums + 5 * sumStride + L);
     }
 
     // ---- preparing inputs ------------------------------------------------------------------------
@@ -385,19 +392,20 @@ final class DirectConv {
     }
 
     /**
-     * Writes buf[u][c][v] (interleaved like {@link #pad}) = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
-     * and in range, else 0, for u < rows and v < rowStride, then {@code slack} zeros: the output
+     * Writes buf[bufOff + c·channelStep + u·rowStep + v] = g[c][(u − shiftH)/sh][(v − shiftW)/sw] where both divisions are exact
+     * and in range, else 0, for u < rows and v < rowStride, then {@code slack} zeros (steps: rowStride and
+     * channels·rowStride interleave channels like {@link #pad}; rows·rowStride and rowStride make planes): the output
      * gradient dilated by the stride and shifted, so the input gradient becomes a stride-1
      * correlation with the flipped kernel. Shifts may be negative (padding wider than the kernel).
      */
     static void dilate(float[] g, int gOff, int channels, int ho, int wo, int sh, int sw, int shiftH, int shiftW,
-                       float[] buf, int bufOff, int rows, int rowStride, int slack) {
+                       float[] buf, int bufOff, int channelStep, int rowStep, int rows, int rowStride, int slack) {
         java.util.Arrays.fill(buf, bufOff, bufOff + channels * rows * rowStride + slack, 0f);
         for (int c = 0; c < channels; c++) {
             for (int oh = 0; oh < ho; oh++) {
                 int u = oh * sh + shiftH;
                 if (u < 0 || u >= rows) continue;
-                int src = gOff + (c * ho + oh) * wo, dst = bufOff + (u * channels + c) * rowStride;
+                int src = gOff + (c * ho + oh) * wo, dst = bufOff + c * channelStep + u * rowStep;
                 if (sw == 1 && shiftW >= 0 && shiftW + wo <= rowStride) {
                     System.arraycopy(g, src, buf, dst + shiftW, wo);
                     continue;

@@ -1,7 +1,8 @@
 /**
  * Vectorized CPU convolution kernels (float32, NCHW, Vector API), called by generated code
  * through {@code dev.smok.cpu.ConvCalls}: {@link dev.smok.cpu.conv.Conv2dKernels} (forward,
- * input, weight and bias gradients). Pooling and batch norm live beside the backend
+ * input, weight and bias gradients) on two register-tiled kernels, {@code ChannelTiledConv}
+ * (stride 1, output channels in the lanes) and {@code DirectConv} (pixels in the lanes). Pooling and batch norm live beside the backend
  * ({@code PoolKernels}, {@code NormCalls}).
  *
  * <p>Conventions shared by all of them: tensors are {@code float[]} plus an element offset;

@@ -18,7 +18,8 @@ import java.util.List;
  * The vectorized convolution kernels against the reference interpreter, on shapes that exercise
  * every tile path: rows wider than a 64-column tile with tails, stride 2 with padding (column phases),
  * kernels larger than the stride, channel counts that are not multiples of 4 or 16, batch 1,
- * dilation, groups, depthwise, and the 1×1 GEMM path. Arrays are placed at non-zero offsets.
+ * dilation, groups, depthwise, the 1×1 GEMM path, and the channel-tiled kernel's ragged channel
+ * blocks, groups and dilated gradients. Arrays are placed at non-zero offsets.
  */
 class Conv2dKernelsTest {
     static final ConvGeometry[] CASES = {
@@ -33,6 +34,10 @@ class Conv2dKernelsTest {
         new ConvGeometry(1, 10, 14, 14, 20, 1, 1, 2, 2, 0, 0, 1, 1, 1), // 1x1 stride 2 (ResNet's downsampling shortcut)
         new ConvGeometry(1, 3, 23, 23, 8, 7, 7, 2, 2, 3, 3, 1, 1, 1),   // 7x7 stride 2 pad 3 (the ImageNet stem)
         new ConvGeometry(2, 4, 16, 19, 5, 3, 3, 3, 3, 2, 1, 1, 2, 1),   // stride 3, column dilation 2: taps in all three phases
+        // channel-tiled kernel (16 channels in the lanes): a ragged block of 13, groups with dilation, a stride-2 input gradient
+        new ConvGeometry(1, 13, 9, 20, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 32, 8, 11, 32, 3, 3, 1, 1, 2, 1, 2, 1, 2),
+        new ConvGeometry(1, 16, 12, 13, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1),
     };
 
     static final int OFF = 5;
