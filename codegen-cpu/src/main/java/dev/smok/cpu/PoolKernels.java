@@ -6,6 +6,8 @@ import dev.smok.ir.Op;
 import dev.smok.ir.Shape;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,8 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * loops are plain strided reads. Gradients overwrite their output (zero-fill, then scatter).
  * Planes are independent, so a large pooling splits its planes over the executable's worker pool
  * (gradients included: each plane of dx is written by one thread). A stride-1 max pool (GoogLeNet's
- * 3x3 pooling branch) takes the maximum of shifted vectors over the columns whose window lies
- * inside the image.
+ * 3x3 pooling branch) and its gradient take the maximum (and its first index) of shifted vectors
+ * over the columns whose window lies inside the image.
  */
 final class PoolKernels {
     private PoolKernels() {}
@@ -55,10 +57,15 @@ final class PoolKernels {
 
     static final class Pool extends OpCalls.Kernel implements WorkerPool.Task {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final float[] IOTA = new float[S.length()];
+        static {
+            for (int i = 0; i < IOTA.length; i++) IOTA[i] = i;
+        }
         private final Op op;
         private final int in0, in1, out, planes, h, w, ho, wo, kh, kw, sh, sw, ph, pw;
         private final boolean includePad;
         private final OpCalls.Context ctx; // null: one thread
+        private final float[][] lanes; // per part: one vector of window indices (max_pool_grad)
         private float[] arena; // while the pool runs the parts
 
         Pool(Op op, int in0, int in1, int out, int planes, int h, int w, int ho, int wo, int kh, int kw, int sh, int sw,
@@ -67,11 +74,12 @@ final class PoolKernels {
             this.ho = ho; this.wo = wo; this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw;
             this.includePad = includePad;
             this.ctx = ctx;
+            this.lanes = new float[ctx == null ? 1 : ctx.pool.threads()][S.length()];
         }
 
         @Override public void run(float[] a) {
             if (ctx == null) {
-                planes(a, 0, planes);
+                planes(a, 0, planes, 0);
             } else {
                 arena = a;
                 ctx.pool.run(this, ctx.pool.threads());
@@ -80,14 +88,14 @@ final class PoolKernels {
         }
 
         @Override public void run(int part, int parts) {
-            planes(arena, (int) ((long) planes * part / parts), (int) ((long) planes * (part + 1) / parts));
+            planes(arena, (int) ((long) planes * part / parts), (int) ((long) planes * (part + 1) / parts), part);
         }
 
-        /** Planes [p0, p1). */
-        private void planes(float[] a, int p0, int p1) {
+        /** Planes [p0, p1), as part {@code part} of the run. */
+        private void planes(float[] a, int p0, int p1, int part) {
             switch (op) {
                 case MAX_POOL -> maxPool(a, p0, p1);
-                case MAX_POOL_GRAD -> maxPoolGrad(a, p0, p1);
+                case MAX_POOL_GRAD -> maxPoolGrad(a, p0, p1, lanes[part]);
                 case AVG_POOL -> avgPool(a, p0, p1);
                 case AVG_POOL_GRAD -> avgPoolGrad(a, p0, p1);
                 default -> throw new IllegalStateException();
@@ -127,14 +135,41 @@ final class PoolKernels {
             }
         }
 
-        /** in0 = x, in1 = g (pooled shape), out = dx (x's shape). */
-        private void maxPoolGrad(float[] a, int p0, int p1) {
+        /**
+         * in0 = x, in1 = g (pooled shape), out = dx (x's shape). With stride 1, the interior columns
+         * find the first maximum of 8 (or 16) windows at once (a strict greater-than keeps the
+         * earliest tap, as the scalar loop does), then add each gradient at its lane's index.
+         */
+        private void maxPoolGrad(float[] a, int p0, int p1, float[] lane) {
             java.util.Arrays.fill(a, out + p0 * h * w, out + p1 * h * w, 0f);
+            boolean vectors = sw == 1 && h * w < 1 << 24; // indices held exactly in float lanes
+            int vx0 = vectors ? Math.min(wo, pw) : wo, vx1 = vectors ? Math.max(vx0, Math.min(wo, w - kw + pw + 1)) : wo;
+            int lanes = S.length();
+            FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
             for (int p = p0; p < p1; p++) {
                 int xp = in0 + p * h * w, gp = in1 + p * ho * wo, dp = out + p * h * w;
                 for (int oy = 0; oy < ho; oy++) {
                     int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
                     for (int ox = 0; ox < wo; ox++) {
+                        if (ox == vx0) {
+                            for (; ox + lanes <= vx1; ox += lanes) {
+                                int first = y0 * w + ox - pw; // index of the window's first tap, lane 0
+                                FloatVector m = FloatVector.fromArray(S, a, xp + first), best = iota.add(first);
+                                for (int iy = y0; iy < y1; iy++) {
+                                    for (int j = iy == y0 ? 1 : 0; j < kw; j++) {
+                                        int at = iy * w + ox - pw + j;
+                                        FloatVector v = FloatVector.fromArray(S, a, xp + at);
+                                        VectorMask<Float> greater = v.compare(VectorOperators.GT, m);
+                                        m = m.blend(v, greater);
+                                        best = best.blend(iota.add(at), greater);
+                                    }
+                                }
+                                best.intoArray(lane, 0);
+                                int g = gp + oy * wo + ox;
+                                for (int l = 0; l < lanes; l++) a[dp + (int) lane[l]] += a[g + l];
+                            }
+                            if (ox >= wo) break;
+                        }
                         int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
                         int best = y0 * w + x0;
                         float m = a[xp + best];

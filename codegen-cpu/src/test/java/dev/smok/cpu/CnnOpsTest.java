@@ -106,7 +106,12 @@ class CnnOpsTest {
         Graph graph = b.build();
         try (CpuExecutable ex = new CpuBackend(2).compile(graph, null)) {
             assertTrue(ex.plan().contains("planes split over the workers"), ex.plan());
-            Oracle.check(ex, Oracle.randomInputs(graph, h * w + k, -1, 1, 2), 1e-5);
+            Map<String, float[]> in = Oracle.randomInputs(graph, h * w + k, -1, 1, 2);
+            Oracle.check(ex, in, 1e-5);
+            // three levels: most windows hold tied maxima, and the gradient goes to the first of them
+            float[] levels = in.get("x");
+            for (int i = 0; i < levels.length; i++) levels[i] = Math.round(levels[i]);
+            Oracle.check(ex, in, 1e-5);
         }
     }
 
