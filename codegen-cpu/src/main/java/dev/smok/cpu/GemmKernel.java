@@ -72,6 +72,8 @@ public final class GemmKernel implements WorkerPool.Task {
      * 6 rows) is cheaper.
      */
     static final int GEMV_MAX_M = 3;
+    /** Rows of B packed together into each panel (see {@link #packB}). */
+    static final int PACK_ROWS = 8;
     /** B is packed per KC x NC block when transposed or when A has at least this many rows, else panel by panel. */
     static final int PACK_MIN_M = 24;
 
@@ -295,17 +297,36 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or written. */
+    /**
+     * c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or
+     * written. Rows kk of B go round-robin (kk mod 4) to four pairs of sums, added at the end
+     * ((s0 + s1) + (s2 + s3)): one pair would be a chain of k dependent FMAs (4 cycles each).
+     */
     static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, float[] c, int cp, int nr) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        int kk = 0;
+        for (; kk + 4 <= k; kk += 4, ap += 4 * aks, bp += 4 * bks) {
             FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c0 = x.fma(FloatVector.fromArray(S, a, bp, m0), c0);
-            c1 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), c1);
+            s00 = x.fma(FloatVector.fromArray(S, a, bp, m0), s00);
+            s01 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), s01);
+            x = FloatVector.broadcast(S, a[ap + aks]);
+            s10 = x.fma(FloatVector.fromArray(S, a, bp + bks, m0), s10);
+            s11 = x.fma(FloatVector.fromArray(S, a, bp + bks + L, m1), s11);
+            x = FloatVector.broadcast(S, a[ap + 2 * aks]);
+            s20 = x.fma(FloatVector.fromArray(S, a, bp + 2 * bks, m0), s20);
+            s21 = x.fma(FloatVector.fromArray(S, a, bp + 2 * bks + L, m1), s21);
+            x = FloatVector.broadcast(S, a[ap + 3 * aks]);
+            s30 = x.fma(FloatVector.fromArray(S, a, bp + 3 * bks, m0), s30);
+            s31 = x.fma(FloatVector.fromArray(S, a, bp + 3 * bks + L, m1), s31);
         }
-        c0.intoArray(c, cp, m0);
-        c1.intoArray(c, cp + L, m1);
+        for (; kk < k; kk++, ap += aks, bp += bks) {
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = x.fma(FloatVector.fromArray(S, a, bp, m0), s00);
+            s01 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), s01);
+        }
+        s00.add(s10).add(s20.add(s30)).intoArray(c, cp, m0);
+        s01.add(s11).add(s21.add(s31)).intoArray(c, cp + L, m1);
     }
 
     /** c[cp..cp+n) += x·b[bp..bp+n). */
@@ -341,18 +362,31 @@ public final class GemmKernel implements WorkerPool.Task {
     /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR; columns past nc1 are zero. */
     private void packB(float[] a, float[] pk, int kc0, int kc, int nc0, int nc1) {
         if (bns == 1) {
-            // row by row: each row of B is read front to back (one stream for the prefetcher, not
-            // one per panel), its NR-wide pieces go to the panels
+            // PACK_ROWS rows at a time, panel by panel: the reads are PACK_ROWS streams along rows of
+            // B, and each panel receives PACK_ROWS whole rows (whole cache lines) at once. (Panel by
+            // panel over all kc rows reads kc streams a row apart; row by row writes every panel's
+            // row one by one: both thrash L1 when the row or panel stride is a multiple of 4 KiB.)
             int full = nc0 + (nc1 - nc0) / NR * NR;
-            for (int kk = 0; kk < kc; kk++) {
-                int src = bOff + (kc0 + kk) * bks, dst = kk * NR;
-                for (int j = nc0; j < full; j += NR, dst += kc * NR) {
-                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, a, src + j + v).intoArray(pk, dst + v);
+            for (int k0 = 0; k0 < kc; k0 += PACK_ROWS) {
+                int k1 = Math.min(k0 + PACK_ROWS, kc), row0 = bOff + (kc0 + k0) * bks;
+                for (int j = nc0; j < full; j += NR) {
+                    int dst = (j - nc0) * kc + k0 * NR;
+                    for (int src = row0 + j, kk = k0; kk < k1; kk++, src += bks, dst += NR) {
+                        FloatVector.fromArray(S, a, src).intoArray(pk, dst);
+                        FloatVector.fromArray(S, a, src + L).intoArray(pk, dst + L);
+                        if (NV == 4) {
+                            FloatVector.fromArray(S, a, src + 2 * L).intoArray(pk, dst + 2 * L);
+                            FloatVector.fromArray(S, a, src + 3 * L).intoArray(pk, dst + 3 * L);
+                        }
+                    }
                 }
                 if (full < nc1) {
                     // scalar: masked vector loads here allocated (Java fallback) when C2 did not inline them
-                    for (int jj = full; jj < nc1; jj++) pk[dst + jj - full] = a[src + jj];
-                    for (int jj = nc1 - full; jj < NR; jj++) pk[dst + jj] = 0f;
+                    int dst = (full - nc0) * kc + k0 * NR;
+                    for (int src = row0, kk = k0; kk < k1; kk++, src += bks, dst += NR) {
+                        for (int jj = full; jj < nc1; jj++) pk[dst + jj - full] = a[src + jj];
+                        for (int jj = nc1 - full; jj < NR; jj++) pk[dst + jj] = 0f;
+                    }
                 }
             }
         } else {
