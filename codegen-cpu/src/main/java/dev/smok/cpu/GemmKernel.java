@@ -42,11 +42,11 @@ public final class GemmKernel implements WorkerPool.Task {
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
     static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L;
     /** K block: a KC x NR sliver of packed B fits L1 (16 KiB with AVX2). */
-    static final int KC = Integer.getInteger("smok.gemm.kc", 256);
+    static final int KC = 256;
     /** M block (a multiple of MR): the packed MC x KC block of A fits L2 (144 KiB of 512). */
-    static final int MC = Integer.getInteger("smok.gemm.mc", 144);
+    static final int MC = 144;
     /** N block: the packed KC x NC block of B (4 MiB) stays in L3. */
-    static final int NC = Integer.getInteger("smok.gemm.nc", 4096);
+    static final int NC = 4096;
     /** Columns of C the epilogue is applied to at once (a multiple of NR), so the piece is in L2. */
     static final int EPILOGUE_COLS = 256;
     /**
