@@ -299,34 +299,19 @@ public final class GemmKernel implements WorkerPool.Task {
 
     /**
      * c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or
-     * written. Rows kk of B go round-robin (kk mod 4) to four pairs of sums, added at the end
-     * ((s0 + s1) + (s2 + s3)): one pair would be a chain of k dependent FMAs (4 cycles each).
+     * written. Two sums only: with four pairs (eight masked loads per step) C2 sometimes left part
+     * of the Vector API calls un-inlined, and the batch-1 MLP ran at twice its time in the Java fallback.
      */
     static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, float[] c, int cp, int nr) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-        int kk = 0;
-        for (; kk + 4 <= k; kk += 4, ap += 4 * aks, bp += 4 * bks) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int kk = 0; kk < k; kk++, ap += aks, bp += bks) {
             FloatVector x = FloatVector.broadcast(S, a[ap]);
-            s00 = x.fma(FloatVector.fromArray(S, a, bp, m0), s00);
-            s01 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), s01);
-            x = FloatVector.broadcast(S, a[ap + aks]);
-            s10 = x.fma(FloatVector.fromArray(S, a, bp + bks, m0), s10);
-            s11 = x.fma(FloatVector.fromArray(S, a, bp + bks + L, m1), s11);
-            x = FloatVector.broadcast(S, a[ap + 2 * aks]);
-            s20 = x.fma(FloatVector.fromArray(S, a, bp + 2 * bks, m0), s20);
-            s21 = x.fma(FloatVector.fromArray(S, a, bp + 2 * bks + L, m1), s21);
-            x = FloatVector.broadcast(S, a[ap + 3 * aks]);
-            s30 = x.fma(FloatVector.fromArray(S, a, bp + 3 * bks, m0), s30);
-            s31 = x.fma(FloatVector.fromArray(S, a, bp + 3 * bks + L, m1), s31);
+            c0 = x.fma(FloatVector.fromArray(S, a, bp, m0), c0);
+            c1 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), c1);
         }
-        for (; kk < k; kk++, ap += aks, bp += bks) {
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            s00 = x.fma(FloatVector.fromArray(S, a, bp, m0), s00);
-            s01 = x.fma(FloatVector.fromArray(S, a, bp + L, m1), s01);
-        }
-        s00.add(s10).add(s20.add(s30)).intoArray(c, cp, m0);
-        s01.add(s11).add(s21.add(s31)).intoArray(c, cp + L, m1);
+        c0.intoArray(c, cp, m0);
+        c1.intoArray(c, cp + L, m1);
     }
 
     /** c[cp..cp+n) += x·b[bp..bp+n). */
