@@ -62,7 +62,8 @@ public final class GemmKernel implements WorkerPool.Task {
     static final long GEMV_PARALLEL_MIN_WORK = 1L << 17;
     /**
      * A product is cut into twice as many parts as threads only when each part still spans this
-     * many columns (or rows): packing A costs one scalar copy per element, a part's product 16 FMAs per vector op,
+     * many columns (or rows): packing A copies each element once (row by row with arraycopy unless A
+     * is transposed), a part's product 16 FMAs per vector op,
      * so repacking A for a part of 512 columns costs about 3% of it.
      */
     static final int REPACK_MIN_COLS = 512;
