@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Algorithm (BLIS's loop nest, through the Vector API):
  * <ul>
- *   <li>Register blocking: an MR x NR microkernel, NR = NV vectors. AVX2 (16 registers): 4 rows x
- *       2 vectors of 8 floats, 8 accumulators. A 6 x 2 kernel has 12, but C2 then keeps one in
- *       memory (12 accumulators, 2 B vectors and the broadcasts it schedules together exceed 16
- *       registers), which halves its speed. AVX-512 (32 registers): 6 rows x 4 vectors of 16.</li>
+ *   <li>Register blocking: an MR x NR microkernel, NR = NV vectors. AVX2 (16 registers): 6 rows x
+ *       2 vectors of 8 floats, 12 accumulators (BLIS's and OpenBLAS's Haswell/Zen shape; see
+ *       {@link #kernel6x2v} for how it stays out of memory). AVX-512 (32 registers): 6 rows x 4
+ *       vectors of 16.</li>
  *   <li>Packing: per KC x NC block, B is packed into NR-wide panels (panel row kk at kk*NR);
- *       per MC x KC block, A is packed into MR-row panels (column kk at kk*MR). Both are zero
+ *       per MC x KC block, A is packed into MR-row panels (row r at r*kc). Both are zero
  *       padded at ragged edges, so the microkernel always runs a full tile with no bounds logic and
  *       reads each operand as one contiguous stream; trans_a and trans_b cost only the packing.
  *       When B is not transposed and M is small, each KC x NR panel of B is instead copied just
@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       of B lives in L3. C accumulates across K blocks.</li>
  *   <li>Ragged tiles: the microkernel writes the tile to a scratch buffer and only its valid
  *       rows and columns are added to C.</li>
- *   <li>Matrix-vector products: with fewer than MR rows and B not transposed (batch-1 inference)
+ *   <li>Matrix-vector products: with at most {@link #GEMV_MAX_M} rows and B not transposed (batch-1 inference)
  *       B is streamed front to back, 4 rows at a time, into a row of sums in L1; nothing is
  *       packed, and the product is cut over K (partial sums added in part order) from a smaller
  *       size on, since it is bound by reading B.</li>
@@ -40,11 +40,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class GemmKernel implements WorkerPool.Task {
     static final VectorSpecies<Float> S = VectorMath.SPECIES;
-    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = L >= 16 ? 6 : 4, NR = NV * L;
+    static final int L = S.length(), NV = L >= 16 ? 4 : 2, MR = 6, NR = NV * L;
     /** K block: a KC x NR sliver of packed B fits L1 (16 KiB with AVX2). */
     static final int KC = 256;
-    /** M block (a multiple of MR): the packed MC x KC block of A fits L2 (128 / 144 KiB). */
-    static final int MC = L >= 16 ? 144 : 128;
+    /** M block (a multiple of MR): the packed MC x KC block of A fits L2 (144 KiB of 512). */
+    static final int MC = 144;
     /** N block: the packed KC x NC block of B (4 MiB) stays in L3. */
     static final int NC = 4096;
     /** Columns of C the epilogue is applied to at once (a multiple of NR), so the piece is in L2. */
@@ -62,10 +62,19 @@ public final class GemmKernel implements WorkerPool.Task {
     static final long GEMV_PARALLEL_MIN_WORK = 1L << 17;
     /**
      * A product is cut into twice as many parts as threads only when each part still spans this
-     * many columns (or rows): packing A costs one scalar copy per element, a part's product 16 FMAs per vector op,
+     * many columns (or rows): packing A copies each element once (row by row with arraycopy unless A
+     * is transposed), a part's product 16 FMAs per vector op,
      * so repacking A for a part of 512 columns costs about 3% of it.
      */
     static final int REPACK_MIN_COLS = 512;
+    /**
+     * Up to this many rows (with B not transposed) the product is a few matrix-vector products,
+     * each streaming B once; from 4 rows on, one pass of the packed kernel (which reads B once for
+     * 6 rows) is cheaper.
+     */
+    static final int GEMV_MAX_M = 3;
+    /** Rows of B packed together into each panel (see {@link #packB}). */
+    static final int PACK_ROWS = 8;
     /** B is packed per KC x NC block when transposed or when A has at least this many rows, else panel by panel. */
     static final int PACK_MIN_M = 24;
 
@@ -96,7 +105,7 @@ public final class GemmKernel implements WorkerPool.Task {
         this.m = m; this.n = n; this.k = k;
         this.aOff = aOff; this.ars = ars; this.aks = aks;
         this.bOff = bOff; this.bks = bks; this.bns = bns; this.cOff = cOff;
-        this.gemv = bns == 1 && m < MR;
+        this.gemv = bns == 1 && m <= GEMV_MAX_M;
         this.pack = !gemv && (bns != 1 || m >= PACK_MIN_M);
         long work = (long) m * n * k;
         int threads = pool == null ? 1 : pool.threads();
@@ -212,7 +221,7 @@ public final class GemmKernel implements WorkerPool.Task {
     private static void microkernel(float[] pa, int ap, float[] pb, int bp, int kc,
                                     float[] c, int cp, int ldc, boolean first) {
         if (NV == 4) kernel6x4v(pa, ap, pb, bp, kc, c, cp, ldc, first);
-        else kernel4x2v(pa, ap, pb, bp, kc, c, cp, ldc, first);
+        else kernel6x2v(pa, ap, pb, bp, kc, c, cp, ldc, first);
     }
 
     /** C[cp.., mr x nr] (+)= the first mr rows and nr columns of an MR x NR tile. */
@@ -289,7 +298,11 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or written. */
+    /**
+     * c[cp..cp+nr) = A row · B[0..k, nr <= 2L columns], masked so nothing past column nr is read or
+     * written. Two sums only: with four pairs (eight masked loads per step) C2 sometimes left part
+     * of the Vector API calls un-inlined, and the batch-1 MLP ran at twice its time in the Java fallback.
+     */
     static void gemvMasked(float[] a, int ap, int aks, int bp, int bks, int k, float[] c, int cp, int nr) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
@@ -313,47 +326,52 @@ public final class GemmKernel implements WorkerPool.Task {
     }
 
     /**
-     * Packs A(ic..mc1, pc..pc+kc) into MR-row panels: panel p, column kk, row r at
-     * p*MR*kc + kk*MR + r; rows past mc1 are zero.
+     * Packs A(ic..mc1, pc..pc+kc) into MR-row panels, each row contiguous: panel p, row r, column kk
+     * at p*MR*kc + r*kc + kk; rows past mc1 are zero.
      */
     private void packA(float[] a, float[] pa, int ic, int mc1, int pc, int kc) {
         for (int ir = ic; ir < mc1; ir += MR) {
             int panel = (ir - ic) * kc, mr = Math.min(MR, mc1 - ir);
             int src = aOff + ir * ars + pc * aks;
             if (aks == 1) {
-                // rows are contiguous in k: read each row once
-                for (int r = 0; r < mr; r++) {
-                    int s = src + r * ars, d = panel + r;
-                    for (int kk = 0; kk < kc; kk++) pa[d + kk * MR] = a[s + kk];
-                }
-            } else {
+                for (int r = 0; r < mr; r++) System.arraycopy(a, src + r * ars, pa, panel + r * kc, kc);
+            } else { // A transposed: a column of the stored matrix is a row of the panel
                 for (int kk = 0; kk < kc; kk++) {
-                    int s = src + kk * aks, d = panel + kk * MR;
-                    for (int r = 0; r < mr; r++) pa[d + r] = a[s + r * ars];
+                    int s = src + kk * aks, d = panel + kk;
+                    for (int r = 0; r < mr; r++) pa[d + r * kc] = a[s + r * ars];
                 }
             }
-            for (int r = mr; r < MR; r++) {
-                for (int kk = 0; kk < kc; kk++) pa[panel + kk * MR + r] = 0f;
-            }
+            java.util.Arrays.fill(pa, panel + mr * kc, panel + MR * kc, 0f);
         }
     }
 
     /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR; columns past nc1 are zero. */
     private void packB(float[] a, float[] pk, int kc0, int kc, int nc0, int nc1) {
         if (bns == 1) {
-            for (int j = nc0; j < nc1; j += NR) {
-                int nr = Math.min(NR, nc1 - j);
-                int dst = (j - nc0) * kc;
-                int src = bOff + kc0 * bks + j;
-                if (nr == NR) {
-                    for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, a, src + v).intoArray(pk, dst + v);
+            // PACK_ROWS rows at a time, panel by panel: the reads are PACK_ROWS streams along rows of
+            // B, and each panel receives PACK_ROWS whole rows (whole cache lines) at once. (Panel by
+            // panel over all kc rows reads kc streams a row apart; row by row writes every panel's
+            // row one by one: both thrash L1 when the row or panel stride is a multiple of 4 KiB.)
+            int full = nc0 + (nc1 - nc0) / NR * NR;
+            for (int k0 = 0; k0 < kc; k0 += PACK_ROWS) {
+                int k1 = Math.min(k0 + PACK_ROWS, kc), row0 = bOff + (kc0 + k0) * bks;
+                for (int j = nc0; j < full; j += NR) {
+                    int dst = (j - nc0) * kc + k0 * NR;
+                    for (int src = row0 + j, kk = k0; kk < k1; kk++, src += bks, dst += NR) {
+                        FloatVector.fromArray(S, a, src).intoArray(pk, dst);
+                        FloatVector.fromArray(S, a, src + L).intoArray(pk, dst + L);
+                        if (NV == 4) {
+                            FloatVector.fromArray(S, a, src + 2 * L).intoArray(pk, dst + 2 * L);
+                            FloatVector.fromArray(S, a, src + 3 * L).intoArray(pk, dst + 3 * L);
+                        }
                     }
-                } else {
+                }
+                if (full < nc1) {
                     // scalar: masked vector loads here allocated (Java fallback) when C2 did not inline them
-                    for (int kk = 0; kk < kc; kk++, dst += NR, src += bks) {
-                        for (int jj = 0; jj < nr; jj++) pk[dst + jj] = a[src + jj];
-                        for (int jj = nr; jj < NR; jj++) pk[dst + jj] = 0f;
+                    int dst = (full - nc0) * kc + k0 * NR;
+                    for (int src = row0, kk = k0; kk < k1; kk++, src += bks, dst += NR) {
+                        for (int jj = full; jj < nc1; jj++) pk[dst + jj - full] = a[src + jj];
+                        for (int jj = nc1 - full; jj < NR; jj++) pk[dst + jj] = 0f;
                     }
                 }
             }
@@ -374,30 +392,31 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; A and B packed (column kk of A at ap + 6kk, row kk of B at bp + kk*NR). */
+    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; A and B packed as for {@link #kernel6x2v}. */
     static void kernel6x4v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+        int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
-            int pA = ap + kk * 6, pB = bp + kk * NR;
+            int pB = bp + kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, pB);
             FloatVector b1 = FloatVector.fromArray(S, b, pB + L);
             FloatVector b2 = FloatVector.fromArray(S, b, pB + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, b, pB + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, pa[pA]);
+            FloatVector x = FloatVector.broadcast(S, pa[a0 + kk]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, pa[pA + 1]);
+            x = FloatVector.broadcast(S, pa[a1 + kk]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, pa[pA + 2]);
+            x = FloatVector.broadcast(S, pa[a2 + kk]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, pa[pA + 3]);
+            x = FloatVector.broadcast(S, pa[a3 + kk]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, pa[pA + 4]);
+            x = FloatVector.broadcast(S, pa[a4 + kk]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, pa[pA + 5]);
+            x = FloatVector.broadcast(S, pa[a5 + kk]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
         store4(c, cp, c00, c01, c02, c03, first);
@@ -408,43 +427,49 @@ public final class GemmKernel implements WorkerPool.Task {
         store4(c, cp + 5 * ldc, c50, c51, c52, c53, first);
     }
 
-    /** The AVX2 microkernel: C[4,2L] (+)= A[4,kc] · B[kc,2L]; A and B packed (column kk of A at ap + 4kk, row kk of B at bp + kk*NR). */
-    static void kernel4x2v(float[] pa, int ap, float[] b, int bp, int kc,
+    /**
+     * The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L]; A packed row by row (row r at ap + r*kc),
+     * B packed (row kk at bp + kk*NR). 12 accumulators, 2 B vectors and 2 broadcasts are AVX2's 16
+     * registers. Reading the 6 rows of A as 6 streams makes C2 load the broadcasts two at a time;
+     * with the rows interleaved (column kk at ap + 6kk) it loads three ahead and keeps one
+     * accumulator in memory, which halves the speed (check with {@code scripts/jit-loop.py}).
+     */
+    static void kernel6x2v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         if (!first) { // load C before the loop: its cache misses then overlap the loop, not follow it
             c00 = FloatVector.fromArray(S, c, cp); c01 = FloatVector.fromArray(S, c, cp + L);
             c10 = FloatVector.fromArray(S, c, cp + ldc); c11 = FloatVector.fromArray(S, c, cp + ldc + L);
             c20 = FloatVector.fromArray(S, c, cp + 2 * ldc); c21 = FloatVector.fromArray(S, c, cp + 2 * ldc + L);
             c30 = FloatVector.fromArray(S, c, cp + 3 * ldc); c31 = FloatVector.fromArray(S, c, cp + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, cp + 4 * ldc); c41 = FloatVector.fromArray(S, c, cp + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, cp + 5 * ldc); c51 = FloatVector.fromArray(S, c, cp + 5 * ldc + L);
         }
+        int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
-            int pA = ap + kk * 4, pB = bp + kk * NR;
+            int pB = bp + kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, pB);
             FloatVector b1 = FloatVector.fromArray(S, b, pB + L);
-            FloatVector x = FloatVector.broadcast(S, pa[pA]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, pa[pA + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, pa[pA + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, pa[pA + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            FloatVector x = FloatVector.broadcast(S, pa[a0 + kk]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, pa[a1 + kk]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, pa[a2 + kk]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, pa[a3 + kk]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, pa[a4 + kk]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, pa[a5 + kk]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
         }
-        store2(c, cp, c00, c01, true);
-        store2(c, cp + ldc, c10, c11, true);
-        store2(c, cp + 2 * ldc, c20, c21, true);
-        store2(c, cp + 3 * ldc, c30, c31, true);
-    }
-
-    private static void store2(float[] c, int p, FloatVector v0, FloatVector v1, boolean first) {
-        if (!first) {
-            v0 = v0.add(FloatVector.fromArray(S, c, p));
-            v1 = v1.add(FloatVector.fromArray(S, c, p + L));
-        }
-        v0.intoArray(c, p);
-        v1.intoArray(c, p + L);
+        c00.intoArray(c, cp); c01.intoArray(c, cp + L);
+        c10.intoArray(c, cp + ldc); c11.intoArray(c, cp + ldc + L);
+        c20.intoArray(c, cp + 2 * ldc); c21.intoArray(c, cp + 2 * ldc + L);
+        c30.intoArray(c, cp + 3 * ldc); c31.intoArray(c, cp + 3 * ldc + L);
+        c40.intoArray(c, cp + 4 * ldc); c41.intoArray(c, cp + 4 * ldc + L);
+        c50.intoArray(c, cp + 5 * ldc); c51.intoArray(c, cp + 5 * ldc + L);
     }
 
     private static void store4(float[] c, int p, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, boolean first) {

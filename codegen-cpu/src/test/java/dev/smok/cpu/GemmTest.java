@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * GEMM against the interpreter on ragged and blocked shapes with every transpose combination, on
  * one and two threads, alone and with a fused epilogue; the shapes cross every block size (K 256,
- * M 128, N 4096) and every way of cutting the product over threads (300x40x100 cuts M; the
+ * M 144, N 4096) and every way of cutting the product over threads (300x40x100 cuts M; the
  * matrix-vector products 1x520x300 and 1x9x15000 cut K). Tolerance 1e-5 of the largest |C|
  * (float32 accumulation over K up to 15000).
  */
@@ -20,7 +20,7 @@ class GemmTest {
     @CsvSource({
         "1,1,1", "1,7,15", "7,15,17", "6,64,256", "5,63,65", "17,1,33", "13,130,300", "63,129,257",
         "64,200,600", "12,1100,40", "100,17,9", "49,192,513",
-        "1,520,300", "2,129,70", "5,64,9",
+        "1,520,300", "2,129,70", "3,130,70", "4,130,70", "5,64,9",
         "131,33,257", "300,40,100", "24,4097,5", "8,4100,3", "1,9,15000"
     })
     void matchesInterpreter(int m, int n, int k) {
