@@ -6,8 +6,9 @@ import dev.smok.cpu.conv.ConvGeometry;
 import java.util.Random;
 
 /**
- * The forward convolution kernel on one thread, batch 1, on the strided shapes of ResNet-50 (its
- * stage-2 3x3 stride-2 convolution, its 1x1 stride-2 shortcut, the 7x7 stride-2 stem): best
+ * The forward convolution kernel on one thread, batch 1, on shapes of ResNet-50 (its stage-2 3x3
+ * stride-2 convolution, its 1x1 stride-2 shortcut, the 7x7 stride-2 stem, three of its 1x1
+ * convolutions): best
  * GFLOP/s of 30 windows of 100 ms each. Run it in a checkout of an older commit and of the current
  * one, alternating, to compare kernels.
  *
@@ -24,6 +25,9 @@ public final class ConvShapes {
             new ConvGeometry(1, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1), // layer2.0 conv2
             new ConvGeometry(1, 256, 56, 56, 512, 1, 1, 2, 2, 0, 0, 1, 1, 1), // layer2.0 downsample
             new ConvGeometry(1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1),  // conv1, the stem
+            new ConvGeometry(1, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1),  // layer1.1 conv1, a 1x1 reduction
+            new ConvGeometry(1, 1024, 14, 14, 256, 1, 1, 1, 1, 0, 0, 1, 1, 1), // layer3.1 conv1
+            new ConvGeometry(1, 512, 7, 7, 2048, 1, 1, 1, 1, 0, 0, 1, 1, 1),  // layer4.0 conv3, a 1x1 expansion
         };
         for (ConvGeometry g : shapes) {
             float[] x = random(g.n() * g.c() * g.h() * g.w()), w = random(g.o() * g.c() * g.kh() * g.kw());

@@ -29,6 +29,8 @@ class Conv2dKernelsTest {
         new ConvGeometry(1, 6, 10, 9, 8, 3, 3, 1, 1, 2, 2, 2, 2, 2),    // dilation 2, groups 2
         new ConvGeometry(2, 8, 7, 7, 8, 3, 3, 1, 2, 1, 1, 1, 1, 8),     // depthwise, stride 1x2
         new ConvGeometry(3, 19, 6, 11, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // 1x1: GEMM over channels, 66 = 64 + 2 pixels
+        new ConvGeometry(1, 24, 7, 7, 40, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // 1x1, batch 1 at 7x7: one pixel block, output channels split
+        new ConvGeometry(2, 8, 5, 9, 14, 1, 1, 1, 1, 0, 0, 1, 1, 2),    // 1x1 with 2 groups
         new ConvGeometry(1, 4, 5, 6, 3, 3, 2, 1, 1, 0, 3, 1, 1, 1),     // padding wider than the kernel
         new ConvGeometry(2, 16, 56, 56, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), // the benchmark's row shape
         new ConvGeometry(1, 10, 14, 14, 20, 1, 1, 2, 2, 0, 0, 1, 1, 1), // 1x1 stride 2 (ResNet's downsampling shortcut)
