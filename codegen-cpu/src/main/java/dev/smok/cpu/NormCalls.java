@@ -95,31 +95,15 @@ final class NormCalls {
      * Batch norm family and the channel sum: statistics per channel, then a per-channel pass.
      * Channels are independent, so a large one splits its channels over the worker pool.
      */
-    static final class PerChannel extends OpCalls.Kernel implements WorkerPool.Task {
+    static final class PerChannel extends OpCalls.SplitKernel {
         private final Op op;
         private final int[] in;
         private final int out, n, c, inner;
         private final float eps;
-        private final OpCalls.Context ctx; // null: one thread
-        private float[] arena; // while the pool runs the parts
 
         PerChannel(Op op, int[] in, int out, int n, int c, int inner, float eps, OpCalls.Context ctx) {
+            super(c, ctx);
             this.op = op; this.in = in.clone(); this.out = out; this.n = n; this.c = c; this.inner = inner; this.eps = eps;
-            this.ctx = ctx;
-        }
-
-        @Override public void run(float[] a) {
-            if (ctx == null) {
-                channels(a, 0, c);
-            } else {
-                arena = a;
-                ctx.pool.run(this, ctx.pool.threads());
-                arena = null;
-            }
-        }
-
-        @Override public void run(int part, int parts) {
-            channels(arena, (int) ((long) c * part / parts), (int) ((long) c * (part + 1) / parts));
         }
 
         private int plane(int b, int ch) { return (b * c + ch) * inner; }
@@ -137,7 +121,7 @@ final class NormCalls {
         }
 
         /** Channels [first, end). */
-        private void channels(float[] a, int first, int end) {
+        @Override void items(float[] a, int first, int end, int part) {
             int x = in[0];
             double count = (double) n * inner;
             for (int ch = first; ch < end; ch++) {

@@ -45,6 +45,39 @@ final class OpCalls {
         abstract String describe();
     }
 
+    /**
+     * A kernel over {@code items} independent items (planes, channels) that splits them over the
+     * executable's worker pool when given a context, else runs them all on the calling thread.
+     */
+    abstract static class SplitKernel extends Kernel implements WorkerPool.Task {
+        private final int items;
+        /** The pool's context, or null: one thread. */
+        final Context ctx;
+        private float[] arena; // while the pool runs the parts
+
+        SplitKernel(int items, Context ctx) { this.items = items; this.ctx = ctx; }
+
+        /** Computes items [from, to) over {@code a} as part {@code part} (0 on one thread; below the pool's thread count). */
+        abstract void items(float[] a, int from, int to, int part);
+
+        /** Parts a run can have at once: per-part scratch is sized by it. */
+        int maxParts() { return ctx == null ? 1 : ctx.pool.threads(); }
+
+        @Override public final void run(float[] a) {
+            if (ctx == null) {
+                items(a, 0, items, 0);
+            } else {
+                arena = a;
+                ctx.pool.run(this, ctx.pool.threads());
+                arena = null;
+            }
+        }
+
+        @Override public final void run(int part, int parts) {
+            items(arena, (int) ((long) items * part / parts), (int) ((long) items * (part + 1) / parts), part);
+        }
+    }
+
     /** What the kernels of one executable share: its worker pool and one scratch array. */
     static final class Context {
         final WorkerPool pool;

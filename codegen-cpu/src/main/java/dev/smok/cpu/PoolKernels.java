@@ -55,7 +55,7 @@ final class PoolKernels {
                 k[0], k[1], s[0], s[1], p[0], p[1], includePad, parallel ? ctx : null);
     }
 
-    static final class Pool extends OpCalls.Kernel implements WorkerPool.Task {
+    static final class Pool extends OpCalls.SplitKernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final float[] IOTA = new float[S.length()];
         static {
@@ -64,35 +64,24 @@ final class PoolKernels {
         private final Op op;
         private final int in0, in1, out, planes, h, w, ho, wo, kh, kw, sh, sw, ph, pw;
         private final boolean includePad;
-        private final OpCalls.Context ctx; // null: one thread
         private final float[][] lanes; // per part: one vector of window indices (max_pool_grad)
-        private float[] arena; // while the pool runs the parts
+        // stride 1: output columns [vx0, vx1) have their whole window inside the row (vectors there); else none
+        private final int vx0, vx1;
 
         Pool(Op op, int in0, int in1, int out, int planes, int h, int w, int ho, int wo, int kh, int kw, int sh, int sw,
              int ph, int pw, boolean includePad, OpCalls.Context ctx) {
+            super(planes, ctx);
             this.op = op; this.in0 = in0; this.in1 = in1; this.out = out; this.planes = planes; this.h = h; this.w = w;
             this.ho = ho; this.wo = wo; this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw;
             this.includePad = includePad;
-            this.ctx = ctx;
-            this.lanes = new float[ctx == null ? 1 : ctx.pool.threads()][S.length()];
-        }
-
-        @Override public void run(float[] a) {
-            if (ctx == null) {
-                planes(a, 0, planes, 0);
-            } else {
-                arena = a;
-                ctx.pool.run(this, ctx.pool.threads());
-                arena = null;
-            }
-        }
-
-        @Override public void run(int part, int parts) {
-            planes(arena, (int) ((long) planes * part / parts), (int) ((long) planes * (part + 1) / parts), part);
+            this.lanes = new float[maxParts()][S.length()];
+            boolean vectors = sw == 1 && h * w < 1 << 24; // max_pool_grad holds indices exactly in float lanes
+            this.vx0 = vectors ? Math.min(wo, pw) : wo;
+            this.vx1 = vectors ? Math.max(vx0, Math.min(wo, w - kw + pw + 1)) : wo;
         }
 
         /** Planes [p0, p1), as part {@code part} of the run. */
-        private void planes(float[] a, int p0, int p1, int part) {
+        @Override void items(float[] a, int p0, int p1, int part) {
             switch (op) {
                 case MAX_POOL -> maxPool(a, p0, p1);
                 case MAX_POOL_GRAD -> maxPoolGrad(a, p0, p1, lanes[part]);
@@ -103,8 +92,6 @@ final class PoolKernels {
         }
 
         private void maxPool(float[] a, int p0, int p1) {
-            // stride 1: output columns [vx0, vx1) have their whole window inside the row; vectors there
-            int vx0 = sw == 1 ? Math.min(wo, pw) : wo, vx1 = sw == 1 ? Math.max(vx0, Math.min(wo, w - kw + pw + 1)) : wo;
             int lanes = S.length();
             for (int p = p0; p < p1; p++) {
                 int xp = in0 + p * h * w, yp = out + p * ho * wo;
@@ -142,8 +129,6 @@ final class PoolKernels {
          */
         private void maxPoolGrad(float[] a, int p0, int p1, float[] lane) {
             java.util.Arrays.fill(a, out + p0 * h * w, out + p1 * h * w, 0f);
-            boolean vectors = sw == 1 && h * w < 1 << 24; // indices held exactly in float lanes
-            int vx0 = vectors ? Math.min(wo, pw) : wo, vx1 = vectors ? Math.max(vx0, Math.min(wo, w - kw + pw + 1)) : wo;
             int lanes = S.length();
             FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
             for (int p = p0; p < p1; p++) {
