@@ -15,7 +15,7 @@ import java.util.List;
  * Smok's generated GEMM against numpy's sgemm (OpenBLAS) on the same shapes and thread count,
  * timed in alternating rounds: a Smok batch, then a numpy batch, then Smok again, so both see the
  * same machine load (this host is shared; a run of one system after the other compares two
- * different loads). numpy runs in a python3 child process that times one batch per request.
+ * different loads), each batch after an idle gap (see {@link #settle}). numpy runs in a python3 child process that times one batch per request.
  * Prints per shape the median and the best round of each system in GFLOP/s and their ratios.
  * Options: {@code --threads T} (default 2), {@code --warmup S} seconds per system and shape
  * (default 3), {@code --rounds R} (default 9). Used by {@code bench/gemm-vs-numpy.sh}.
@@ -78,9 +78,11 @@ public final class GemmVsNumpy {
                     double[] smok = new double[rounds], np = new double[rounds];
                     int batch = (int) Math.max(1, Math.min(100_000, 0.2 / perRun));
                     for (int r = 0; r < rounds; r++) {
+                        settle();
                         long t0 = System.nanoTime();
                         for (int i = 0; i < batch; i++) ex.run();
                         smok[r] = flop * batch / ((System.nanoTime() - t0) / 1e9) / 1e9;
+                        settle();
                         np[r] = numpyBatch(toNumpy, fromNumpy, shape, 0.2);
                     }
                     double sm = median(smok), nm = median(np), sx = Arrays.stream(smok).max().orElseThrow(), nx = Arrays.stream(np).max().orElseThrow();
@@ -93,6 +95,22 @@ public final class GemmVsNumpy {
             numpy.destroy();
         }
     }
+
+    /**
+     * Waits {@link #SETTLE_MS} before a timed batch. OpenBLAS's threads keep spinning after a call
+     * returns (0.11 s of CPU time in the 0.5 s after a 1024^3 matmul here), and on two cores a
+     * batch that starts at once shares them with those spinners; so does numpy's batch with Smok's
+     * workers, which spin for 0.2 ms before they park.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final long SETTLE_MS = 300;
 
     private static double numpyBatch(PrintWriter to, BufferedReader from, String shape, double seconds) throws IOException {
         to.println(shape + " " + seconds);

@@ -22,9 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       before the microkernel uses it (into L1), so no block of B is written out to memory.</li>
  *   <li>Cache blocking: a KC x NR sliver of packed B (16 KiB) stays in L1 while the microkernel
  *       runs down the MC rows of packed A (MC x KC, 128 KiB, in L2); the packed KC x NC block
- *       of B lives in L3. C accumulates across K blocks.</li>
- *   <li>Ragged tiles: the microkernel writes the tile to a scratch buffer and only its valid
- *       rows and columns are added to C.</li>
+ *       of B lives in L3.</li>
+ *   <li>Partial sums: between K blocks they are kept tile by tile in a per-part buffer (each
+ *       MR x NR tile one contiguous run, the tiles of a column panel one after another), not in
+ *       C, whose tile is MR rows on MR pages that the prefetcher does not follow; that cost
+ *       12-15% of a 1024^3 product. After the last K block each tile is copied to C.</li>
+ *   <li>Ragged tiles: the buffer holds whole tiles (A and B are zero padded); with one K block
+ *       the microkernel writes a ragged tile to a scratch tile whose valid rows and columns are
+ *       copied to C.</li>
  *   <li>Matrix-vector products: with at most {@link #GEMV_MAX_M} rows and B not transposed (batch-1 inference)
  *       B is streamed front to back, 4 rows at a time, into a row of sums in L1; nothing is
  *       packed, and the product is cut over K (partial sums added in part order) from a smaller
@@ -87,6 +92,13 @@ public final class GemmKernel implements WorkerPool.Task {
     private final int parts;
     /** Per part: packed A (MC x KC), packed B (KC x NC, or one KC x NR panel), a tile for ragged edges. */
     private final float[][] packA, packB, tiles;
+    /**
+     * Per part, when K has more than one block: C's partial sums between K blocks, tile by tile
+     * (MR x NR tiles contiguous, a column panel's tiles one after another down the rows), so the
+     * microkernel reads and writes one contiguous 384-byte run per tile, which the prefetcher
+     * follows, instead of MR rows of C on MR pages. The last K block writes C itself.
+     */
+    private final float[][] sums;
     /** Per part of a matrix-vector product cut over K: its partial sums of C. */
     private final float[][] partials;
     private final WorkerPool pool;
@@ -124,6 +136,7 @@ public final class GemmKernel implements WorkerPool.Task {
         this.packA = new float[parts][];
         this.packB = new float[parts][];
         this.tiles = new float[parts][];
+        this.sums = new float[parts][];
         this.partials = new float[gemv && parts > 1 ? parts : 0][];
         for (int p = 0; p < partials.length; p++) partials[p] = new float[m * n];
         if (!gemv) {
@@ -133,6 +146,7 @@ public final class GemmKernel implements WorkerPool.Task {
                 packA[p] = new float[Math.min(MC, roundUp(rows, MR)) * kc];
                 packB[p] = new float[kc * (pack ? Math.min(NC, roundUp(cols, NR)) : NR)];
                 tiles[p] = new float[MR * NR];
+                if (k > KC) sums[p] = new float[roundUp(rows, MR) * Math.min(NC, roundUp(cols, NR))];
             }
         }
     }
@@ -182,7 +196,8 @@ public final class GemmKernel implements WorkerPool.Task {
     // ---- blocked loop nest ---------------------------------------------------------------------
 
     private void compute(float[] a, int m0, int m1, int n0, int n1, int part) {
-        float[] pa = packA[part], pb = packB[part], tile = tiles[part];
+        float[] pa = packA[part], pb = packB[part], tile = tiles[part], acc = sums[part];
+        int mTiles = (m1 - m0 + MR - 1) / MR;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc1 = Math.min(jc + NC, n1);
             for (int pc = 0; pc < k; pc += KC) {
@@ -201,13 +216,18 @@ public final class GemmKernel implements WorkerPool.Task {
                                 packB(a, pb, pc, kc, jr, jr + nr); // this panel only, while it is in L1
                                 bp = 0;
                             }
-                            for (int ir = ic; ir < mc1; ir += MR) {
+                            // the partial sums of this column panel's tiles, one after another down the rows
+                            int tp = ((jr - jc) / NR * mTiles + (ic - m0) / MR) * (MR * NR);
+                            for (int ir = ic; ir < mc1; ir += MR, tp += MR * NR) {
                                 int mr = Math.min(MR, mc1 - ir), ap = (ir - ic) * kc, cp = cOff + ir * n + jr;
-                                if (mr == MR && nr == NR) {
-                                    microkernel(pa, ap, pb, bp, kc, a, cp, n, first);
-                                } else {
+                                if (first && last && mr == MR && nr == NR) {
+                                    microkernel(pa, ap, pb, bp, kc, a, cp, n, true);
+                                } else if (first && last) {
                                     microkernel(pa, ap, pb, bp, kc, tile, 0, NR, true);
-                                    addTile(tile, a, cp, n, mr, nr, first);
+                                    copyTile(tile, 0, a, cp, n, mr, nr);
+                                } else {
+                                    microkernel(pa, ap, pb, bp, kc, acc, tp, NR, first);
+                                    if (last) copyTile(acc, tp, a, cp, n, mr, nr);
                                 }
                             }
                         }
@@ -218,17 +238,19 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    private static void microkernel(float[] pa, int ap, float[] pb, int bp, int kc,
-                                    float[] c, int cp, int ldc, boolean first) {
+    private static void microkernel(float[] pa, int ap, float[] pb, int bp, int kc, float[] c, int cp, int ldc, boolean first) {
         if (NV == 4) kernel6x4v(pa, ap, pb, bp, kc, c, cp, ldc, first);
         else kernel6x2v(pa, ap, pb, bp, kc, c, cp, ldc, first);
     }
 
-    /** C[cp.., mr x nr] (+)= the first mr rows and nr columns of an MR x NR tile. */
-    private static void addTile(float[] tile, float[] c, int cp, int ldc, int mr, int nr, boolean first) {
-        for (int r = 0; r < mr; r++) {
-            int t = r * NR, p = cp + r * ldc;
-            for (int j = 0; j < nr; j++) c[p + j] = first ? tile[t + j] : c[p + j] + tile[t + j];
+    /** C[cp.., mr x nr] = the first mr rows and nr columns of the MR x NR tile at tile[tp..]. */
+    private static void copyTile(float[] tile, int tp, float[] c, int cp, int ldc, int mr, int nr) {
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++, tp += NR, cp += ldc) {
+                for (int v = 0; v < NV; v++) FloatVector.fromArray(S, tile, tp + v * L).intoArray(c, cp + v * L);
+            }
+        } else {
+            for (int r = 0; r < mr; r++) System.arraycopy(tile, tp + r * NR, c, cp + r * ldc, nr);
         }
     }
 
@@ -392,13 +414,27 @@ public final class GemmKernel implements WorkerPool.Task {
         }
     }
 
-    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; A and B packed as for {@link #kernel6x2v}. */
+    /** The AVX-512 microkernel: C[6,4L] (+)= A[6,kc] · B[kc,4L]; operands as for {@link #kernel6x2v}. */
     static void kernel6x4v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+        if (!first) {
+            int p = cp;
+            c00 = load(c, p, 0); c01 = load(c, p, 1); c02 = load(c, p, 2); c03 = load(c, p, 3);
+            p += ldc;
+            c10 = load(c, p, 0); c11 = load(c, p, 1); c12 = load(c, p, 2); c13 = load(c, p, 3);
+            p += ldc;
+            c20 = load(c, p, 0); c21 = load(c, p, 1); c22 = load(c, p, 2); c23 = load(c, p, 3);
+            p += ldc;
+            c30 = load(c, p, 0); c31 = load(c, p, 1); c32 = load(c, p, 2); c33 = load(c, p, 3);
+            p += ldc;
+            c40 = load(c, p, 0); c41 = load(c, p, 1); c42 = load(c, p, 2); c43 = load(c, p, 3);
+            p += ldc;
+            c50 = load(c, p, 0); c51 = load(c, p, 1); c52 = load(c, p, 2); c53 = load(c, p, 3);
+        }
         int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
             int pB = bp + kk * NR;
@@ -419,18 +455,18 @@ public final class GemmKernel implements WorkerPool.Task {
             x = FloatVector.broadcast(S, pa[a5 + kk]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
-        store4(c, cp, c00, c01, c02, c03, first);
-        store4(c, cp + ldc, c10, c11, c12, c13, first);
-        store4(c, cp + 2 * ldc, c20, c21, c22, c23, first);
-        store4(c, cp + 3 * ldc, c30, c31, c32, c33, first);
-        store4(c, cp + 4 * ldc, c40, c41, c42, c43, first);
-        store4(c, cp + 5 * ldc, c50, c51, c52, c53, first);
+        store4(c, cp, c00, c01, c02, c03);
+        store4(c, cp + ldc, c10, c11, c12, c13);
+        store4(c, cp + 2 * ldc, c20, c21, c22, c23);
+        store4(c, cp + 3 * ldc, c30, c31, c32, c33);
+        store4(c, cp + 4 * ldc, c40, c41, c42, c43);
+        store4(c, cp + 5 * ldc, c50, c51, c52, c53);
     }
 
     /**
-     * The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L]; A packed row by row (row r at ap + r*kc),
-     * B packed (row kk at bp + kk*NR). 12 accumulators, 2 B vectors and 2 broadcasts are AVX2's 16
-     * registers. Reading the 6 rows of A as 6 streams makes C2 load the broadcasts two at a time;
+     * The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L], C's rows {@code ldc} apart from cp;
+     * A packed row by row (row r at ap + r*kc), B packed (row kk at bp + kk*NR). 12
+     * accumulators, 2 B vectors and 2 broadcasts are AVX2's 16 registers. Reading the 6 rows of A as 6 streams makes C2 load the broadcasts two at a time;
      * with the rows interleaved (column kk at ap + 6kk) it loads three ahead and keeps one
      * accumulator in memory, which halves the speed (check with {@code scripts/jit-loop.py}).
      */
@@ -438,13 +474,13 @@ public final class GemmKernel implements WorkerPool.Task {
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        if (!first) { // load C before the loop: its cache misses then overlap the loop, not follow it
-            c00 = FloatVector.fromArray(S, c, cp); c01 = FloatVector.fromArray(S, c, cp + L);
-            c10 = FloatVector.fromArray(S, c, cp + ldc); c11 = FloatVector.fromArray(S, c, cp + ldc + L);
-            c20 = FloatVector.fromArray(S, c, cp + 2 * ldc); c21 = FloatVector.fromArray(S, c, cp + 2 * ldc + L);
-            c30 = FloatVector.fromArray(S, c, cp + 3 * ldc); c31 = FloatVector.fromArray(S, c, cp + 3 * ldc + L);
-            c40 = FloatVector.fromArray(S, c, cp + 4 * ldc); c41 = FloatVector.fromArray(S, c, cp + 4 * ldc + L);
-            c50 = FloatVector.fromArray(S, c, cp + 5 * ldc); c51 = FloatVector.fromArray(S, c, cp + 5 * ldc + L);
+        if (!first) {
+            c00 = load(c, cp, 0); c01 = load(c, cp, 1);
+            c10 = load(c, cp + ldc, 0); c11 = load(c, cp + ldc, 1);
+            c20 = load(c, cp + 2 * ldc, 0); c21 = load(c, cp + 2 * ldc, 1);
+            c30 = load(c, cp + 3 * ldc, 0); c31 = load(c, cp + 3 * ldc, 1);
+            c40 = load(c, cp + 4 * ldc, 0); c41 = load(c, cp + 4 * ldc, 1);
+            c50 = load(c, cp + 5 * ldc, 0); c51 = load(c, cp + 5 * ldc, 1);
         }
         int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
@@ -472,13 +508,11 @@ public final class GemmKernel implements WorkerPool.Task {
         c50.intoArray(c, cp + 5 * ldc); c51.intoArray(c, cp + 5 * ldc + L);
     }
 
-    private static void store4(float[] c, int p, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, boolean first) {
-        if (!first) {
-            v0 = v0.add(FloatVector.fromArray(S, c, p));
-            v1 = v1.add(FloatVector.fromArray(S, c, p + L));
-            v2 = v2.add(FloatVector.fromArray(S, c, p + 2 * L));
-            v3 = v3.add(FloatVector.fromArray(S, c, p + 3 * L));
-        }
+    private static FloatVector load(float[] c, int row, int vector) {
+        return FloatVector.fromArray(S, c, row + vector * L);
+    }
+
+    private static void store4(float[] c, int p, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
         v0.intoArray(c, p);
         v1.intoArray(c, p + L);
         v2.intoArray(c, p + 2 * L);
