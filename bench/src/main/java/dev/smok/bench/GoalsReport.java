@@ -61,9 +61,14 @@ public final class GoalsReport {
                               : "no allocation-free window of 100 steps within 5,000: C2 has not compiled every kernel yet");
             double infSec = BenchSupport.secondsPerRun(inf::run, 5, 9);
             long[] inAlloc = allocatedPerRun(inf, 2000);
+            long[] offers0 = inf.workerOfferCounts();
             double[] q = runQuantiles(inf, 20_000);
+            long[] offers1 = inf.workerOfferCounts();
             System.out.printf("inference batch 1: %.1f us per run; single runs: fastest %.1f us, 10%% under %.1f us, median %.1f us; "
                     + "bytes per run: caller %d, workers %d%n", infSec * 1e6, q[0] * 1e6, q[1] * 1e6, q[2] * 1e6, inAlloc[0], inAlloc[1]);
+            long offers = offers1[0] - offers0[0], missed = offers1[1] - offers0[1];
+            System.out.printf("inference batch 1: the worker took %d of %d offers of parallel work (%.1f%%; the caller ran the rest alone)%n",
+                    offers - missed, offers, offers == 0 ? 0 : 100.0 * (offers - missed) / offers);
         }
         if (gemm) GemmRunner.main(new String[] {"--threads", Integer.toString(threads), "1024x1024x1024", "64x784x512", "256x4096x4096"});
     }

@@ -101,5 +101,8 @@ public final class CpuExecutable implements Executable {
     /** Thread ids of the executable's worker threads. */
     public long[] workerThreadIds() { return pool.workerThreadIds(); }
 
+    /** The worker pool's {offers, offers taken back unstarted} so far (see {@link WorkerPool#offerCounts}). */
+    public long[] workerOfferCounts() { return pool.offerCounts(); }
+
     @Override public void close() { pool.close(); }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * A worker that wakes moves POSTED to RUNNING and claims parts too. When the parts are gone the
  * caller takes back (POSTED to IDLE) every offer not yet taken and waits only for RUNNING workers,
  * which finish the part they hold. A worker spins ({@link Thread#onSpinWait}) for about
- * {@link #SPIN_NANOS} after its last task before it parks, so back-to-back kernels of one step
- * find it awake. Steady-state runs allocate nothing on any thread.
+ * {@link #SPIN_NANOS} after its last task, and after every wake-up, before it parks, so
+ * back-to-back kernels of one step find it awake. Steady-state runs allocate nothing on any thread.
  */
 public final class WorkerPool implements AutoCloseable {
     /** A unit of parallel work, split into {@code parts} parts by the task itself. */
@@ -37,6 +37,8 @@ public final class WorkerPool implements AutoCloseable {
     private Task task;
     private int parts;
     private volatile Throwable failure;
+    /** Offers made to workers, and those the caller took back unstarted; written by the calling thread only. */
+    private long offers, withdrawn;
 
     /** A pool that runs tasks on {@code threads} threads in total (the caller included). */
     public WorkerPool(int threads) {
@@ -50,6 +52,13 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Threads that run parts of a task, the caller included. */
     public int threads() { return workers.length + 1; }
+
+    /**
+     * {offers made to workers, offers the caller took back because no worker had started on them}
+     * since the pool was made: a worker that misses most offers is not on a core when work comes
+     * (read it on the calling thread).
+     */
+    public long[] offerCounts() { return new long[] {offers, withdrawn}; }
 
     /** Thread ids of the worker threads (for allocation accounting in tests and benchmarks). */
     public long[] workerThreadIds() {
@@ -75,7 +84,10 @@ public final class WorkerPool implements AutoCloseable {
         try {
             claimParts(task, parts);
         } finally {
-            for (int w = 0; w < offered; w++) workers[w].takeBackOrAwait();
+            for (int w = 0; w < offered; w++) {
+                if (workers[w].takeBackOrAwait()) withdrawn++;
+            }
+            offers += offered;
             this.task = null;
         }
         Throwable t = failure;
@@ -108,10 +120,11 @@ public final class WorkerPool implements AutoCloseable {
             if (sleeping) LockSupport.unpark(this);
         }
 
-        /** Withdraws the offer if this worker has not taken it, else waits until it is done. */
-        void takeBackOrAwait() {
-            if (state.compareAndSet(POSTED, IDLE)) return;
+        /** Withdraws the offer if this worker has not taken it (returns true), else waits until it is done. */
+        boolean takeBackOrAwait() {
+            if (state.compareAndSet(POSTED, IDLE)) return true;
             while (state.get() != IDLE) Thread.onSpinWait();
+            return false;
         }
 
         void shutdown() {
@@ -129,6 +142,11 @@ public final class WorkerPool implements AutoCloseable {
                         sleeping = true;
                         if (state.get() != POSTED && !stopped) LockSupport.park(this);
                         sleeping = false;
+                        // Spin again after every wake-up: a worker woken for an offer that the caller
+                        // took back before it got a core would otherwise park at once, miss the next
+                        // offer the same way, and never spin again (batch-1 MLP inference then ran at
+                        // one thread's speed for the whole JVM: 89% of offers taken back).
+                        spinStart = System.nanoTime();
                     }
                 }
                 if (stopped) return;
