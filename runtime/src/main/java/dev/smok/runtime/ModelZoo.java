@@ -28,7 +28,9 @@ public final class ModelZoo {
 
     static {
         MODELS.put("logistic", new Entry(Perceptrons::logistic, 0.01f));
-        MODELS.put("mlp", new Entry(Perceptrons::mlp, 5e-4f));
+        // Adam 5e-4 constant put this MLP right at 0.95 on the 8,000-image sample (0.9505 with seed 1,
+        // 0.9400-0.9415 with seeds 2 and 3); 3e-3 annealed per epoch gives 0.960-0.9635 on seeds 1-3.
+        MODELS.put("mlp", new Entry(Perceptrons::mlp, 3e-3f, LearningRateSchedule.cosine()));
         MODELS.put("lenet5", new Entry(Cnns::lenet5, 1e-3f));
         MODELS.put("cnn", new Entry(Cnns::cnn, 1e-3f));
         MODELS.put("resnet-mini", new Entry(Cnns::resnetMini, 1e-3f));

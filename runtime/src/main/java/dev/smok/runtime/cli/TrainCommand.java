@@ -48,7 +48,7 @@ class TrainCommand implements Callable<Integer> {
     Float lr;
 
     @Option(names = "--lr-schedule", paramLabel = "constant|cosine",
-            description = "How the learning rate changes per epoch: constant, or cosine (annealed towards 0 over the epochs). Default: the model's (cosine for lstm, else constant).")
+            description = "How the learning rate changes per epoch: constant, or cosine (annealed towards 0 over the epochs). Default: the model's (cosine for mlp and lstm, else constant).")
     String lrSchedule;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization and shuffling. Default: ${DEFAULT-VALUE}.")
