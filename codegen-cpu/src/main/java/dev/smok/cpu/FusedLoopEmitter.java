@@ -36,9 +36,11 @@ import java.util.Map;
  * run a vector (8 or 16 floats) at a time; the ragged tail repeats the body with a mask from
  * {@code indexInRange(c, c1)}. All shape numbers are constants in the bytecode.
  *
- * <p>A loop of fewer than {@link #SCALAR_MAX_ELEMENTS} elements is emitted with scalar floats
- * instead ({@link ScalarOpEmitter}), one column at a time: it runs too rarely for HotSpot to
- * compile it with C2, and vector code in C1 allocates every vector on the heap.
+ * <p>A loop of fewer than {@link #SCALAR_MAX_ELEMENTS} elements, and every loop of the prologue
+ * (folded weights, run once per parameter change), is emitted with scalar floats instead
+ * ({@link ScalarOpEmitter}), one column at a time: it runs too rarely for HotSpot to compile it
+ * with C2, and vector code in C1 or the interpreter allocates every vector on the heap (ResNet-50's
+ * first batch-1 inference spent most of its 10.8 s folding batch norms into weights that way).
  */
 final class FusedLoopEmitter {
     static final String FV = "jdk/incubator/vector/FloatVector";
@@ -104,7 +106,7 @@ final class FusedLoopEmitter {
             rows = s.size() / cols;
             flat = false;
         }
-        scalar = (long) rows * cols < SCALAR_MAX_ELEMENTS;
+        scalar = (long) rows * cols < SCALAR_MAX_ELEMENTS || kernel.hoisted;
         if (kernel.head != null) addInput(kernel.head.out(), outDims);
         for (Node n : kernel.members) {
             for (int i = 0; i < n.inputs().size(); i++) {
