@@ -16,7 +16,9 @@ import java.util.List;
  * timed in alternating rounds: a Smok batch, then a numpy batch, then Smok again, so both see the
  * same machine load (this host is shared; a run of one system after the other compares two
  * different loads), each batch after an idle gap (see {@link #settle}). numpy runs in a python3 child process that times one batch per request.
- * Prints per shape the median and the best round of each system in GFLOP/s and their ratios.
+ * Prints per shape the median and the best round of each system in GFLOP/s, their ratios, and
+ * the median over rounds of each round's Smok ÷ numpy ("paired": adjacent batches see nearly the
+ * same load, so this is the ratio that the host's drift disturbs least).
  * Options: {@code --threads T} (default 2), {@code --warmup S} seconds per system and shape
  * (default 3), {@code --rounds R} (default 9). Used by {@code bench/gemm-vs-numpy.sh}.
  */
@@ -67,8 +69,8 @@ public final class GemmVsNumpy {
         Process numpy = pb.start();
         try (PrintWriter toNumpy = new PrintWriter(numpy.getOutputStream(), true, StandardCharsets.UTF_8);
              BufferedReader fromNumpy = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8))) {
-            System.out.printf("%-16s %7s %6s %20s %20s %14s%n", "shape", "threads", "rounds",
-                    "smok GFLOP/s med/max", "numpy GFLOP/s med/max", "ratio med/max");
+            System.out.printf("%-16s %7s %6s %20s %20s %14s %7s%n", "shape", "threads", "rounds",
+                    "smok GFLOP/s med/max", "numpy GFLOP/s med/max", "ratio med/max", "paired");
             for (String shape : shapes) {
                 int[] s = BenchSupport.parseShape(shape);
                 double flop = 2.0 * s[0] * s[1] * s[2];
@@ -86,9 +88,11 @@ public final class GemmVsNumpy {
                         np[r] = numpyBatch(toNumpy, fromNumpy, shape, 0.2);
                     }
                     double sm = median(smok), nm = median(np), sx = Arrays.stream(smok).max().orElseThrow(), nx = Arrays.stream(np).max().orElseThrow();
-                    System.out.printf("%-16s %7d %6d %20s %20s %14s%n", shape, threads, rounds,
+                    double[] paired = new double[rounds];
+                    for (int r = 0; r < rounds; r++) paired[r] = smok[r] / np[r];
+                    System.out.printf("%-16s %7d %6d %20s %20s %14s %6.2fx%n", shape, threads, rounds,
                             String.format("%.1f / %.1f", sm, sx), String.format("%.1f / %.1f", nm, nx),
-                            String.format("%.2fx / %.2fx", sm / nm, sx / nx));
+                            String.format("%.2fx / %.2fx", sm / nm, sx / nx), median(paired));
                 }
             }
         } finally {
