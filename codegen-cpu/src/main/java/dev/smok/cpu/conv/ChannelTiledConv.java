@@ -19,10 +19,10 @@ import jdk.incubator.vector.FloatVector;
  * in one flat range, rows and all, and drops the {@code pitch − wo} positions at the end of each
  * row when it stores (under 4% of the work on a 56×56 image padded by 1).
  *
- * <p>Register tile: 6 consecutive pixels × 2 vectors of output channels ({@link #OCB}, 16 with
- * AVX2), 12 accumulators. Per tap it broadcasts the 6 input values (adjacent floats) and loads 2
- * vectors of weights packed tap-major ({@link #packForward}: one stream per block of
- * {@link #OCB} output channels, zero past the last channel), for 12 FMAs; every address is a
+ * <p>Register tile: {@link #PX} = 5 consecutive pixels × 2 vectors of output channels ({@link #OCB},
+ * 16 with AVX2), 10 accumulators (with 6 pixels C2 spills). Per tap it broadcasts the 5 input
+ * values (adjacent floats) and loads 2 vectors of weights packed tap-major ({@link #packForward}:
+ * one stream per block of {@link #OCB} output channels, zero past the last channel), for 10 FMAs; every address is a
  * constant offset from the tap's input offset or linear in the tap, so the loop holds no index
  * arithmetic beyond one table read. Earlier tiles with pixels in the lanes broadcast 6 weights
  * from 6 streams, and their loop ran at 40% of the FMA peak.
@@ -31,7 +31,8 @@ import jdk.incubator.vector.FloatVector;
  * while the taps are applied in passes of about {@link #PASS_TAPS} (whole input channels), so one
  * pass touches its block of packed weights (9 KiB), a few rows of its input channels and the
  * sums, all in L1. After the last pass the chunk's real pixels are transposed into the NCHW
- * output, the epilogue applied on the way.
+ * output, the epilogue applied on the way; then the same chunk goes through the next block of
+ * output channels, its input rows still in L2.
  */
 final class ChannelTiledConv {
     private ChannelTiledConv() {}

@@ -17,7 +17,8 @@ import static dev.smok.cpu.conv.DirectConv.S;
  * {@code [scratchOff + t·scratchPerThread, …)}; its contents on entry do not matter.
  *
  * <p>Threads: the slice form {@code (…, thread, threads)} computes a fixed disjoint part of the
- * output (forward and input gradient: (image, block of 12 or 16 channels) items; weight gradient:
+ * output (forward and input gradient: (image, block of 12 channels) items on {@link DirectConv}, (image,
+ * group, band of pixels) items on {@link ChannelTiledConv}; weight gradient:
  * (group, block of 5 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
  * order, on any threads — computes the whole result. The {@link ParallelFor} forms do that.
  *
