@@ -19,10 +19,10 @@ import jdk.incubator.vector.FloatVector;
  * in one flat range, rows and all, and drops the {@code pitch − wo} positions at the end of each
  * row when it stores (under 4% of the work on a 56×56 image padded by 1).
  *
- * <p>Register tile: 6 consecutive pixels × 2 vectors of output channels ({@link #OCB}, 16 with
- * AVX2), 12 accumulators. Per tap it broadcasts the 6 input values (adjacent floats) and loads 2
- * vectors of weights packed tap-major ({@link #packForward}: one stream per block of
- * {@link #OCB} output channels, zero past the last channel), for 12 FMAs; every address is a
+ * <p>Register tile: {@link #PX} = 5 consecutive pixels × 2 vectors of output channels ({@link #OCB},
+ * 16 with AVX2), 10 accumulators (with 6 pixels C2 spills). Per tap it broadcasts the 5 input
+ * values (adjacent floats) and loads 2 vectors of weights packed tap-major ({@link #packForward}:
+ * one stream per block of {@link #OCB} output channels, zero past the last channel), for 10 FMAs; every address is a
  * constant offset from the tap's input offset or linear in the tap, so the loop holds no index
  * arithmetic beyond one table read. Earlier tiles with pixels in the lanes broadcast 6 weights
  * from 6 streams, and their loop ran at 40% of the FMA peak.
@@ -31,7 +31,8 @@ import jdk.incubator.vector.FloatVector;
  * while the taps are applied in passes of about {@link #PASS_TAPS} (whole input channels), so one
  * pass touches its block of packed weights (9 KiB), a few rows of its input channels and the
  * sums, all in L1. After the last pass the chunk's real pixels are transposed into the NCHW
- * output, the epilogue applied on the way.
+ * output, the epilogue applied on the way; then the same chunk goes through the next block of
+ * output channels, its input rows still in L2.
  */
 final class ChannelTiledConv {
     private ChannelTiledConv() {}
@@ -61,26 +62,51 @@ final class ChannelTiledConv {
     static boolean suits(int channels) { return padded(channels) * 4 <= channels * 5; }
 
     /**
-     * Output channels {@code [0, ocCount)} (at most {@link #OCB}) of one image over all taps.
-     * {@code in[inOff ..]}: the group's first input channel of a planar prepared image of row
-     * pitch {@code pitch}; {@code taps[0 .. tapCount)}: input offsets of the taps in weight order
-     * ({@code kk} per input channel); {@code w[wOff + t·OCB + lane]}: the packed weight of tap t and
-     * output channel lane. Output channel k's plane starts at {@code out[outOff + k·outPlane]}
-     * (ho × wo) and is overwritten, then the epilogue of channel {@code epOc + k} is applied to it.
-     * {@code sums[sumsOff ..]}: {@link #sumsSize} floats of scratch.
+     * Output channels {@code [0, channels)} of one image (one group), pixels [q0, q1) of the flat
+     * numbering (chunk-aligned q0), over all taps. {@code in[inOff ..]}: the group's first input
+     * channel of a planar prepared image of row pitch {@code pitch}; {@code taps[0 .. tapCount)}:
+     * input offsets of the taps in weight order ({@code kk} per input channel);
+     * {@code w[wOff + (b·tapCount + t)·OCB + lane]}: the packed weight of tap t and output channel
+     * b·OCB + lane. Output channel k's plane starts at {@code out[outOff + k·outPlane]} (ho × wo)
+     * and its pixels in the range are overwritten, then the epilogue of channel {@code epOc + k} is
+     * applied to them. {@code sums[sumsOff ..]}: {@link #sumsSize} floats of scratch.
+     *
+     * <p>Each chunk of pixels goes through every block of {@link #OCB} channels before the next, so
+     * the chunk's input rows (all input channels) stay in L2 across the blocks and each input
+     * element comes from further out only once, with the packed weights of the group kept in L2.
      */
     static void convolve(float[] in, int inOff, int pitch, int[] taps, int tapCount, int kk, float[] w, int wOff,
-                         float[] out, int outOff, int outPlane, int ho, int wo, int ocCount, ConvEpilogue ep, int epOc,
-                         float[] sums, int sumsOff) {
-        int pixels = (ho - 1) * pitch + wo, pass = Math.max(1, PASS_TAPS / kk) * kk;
-        for (int q0 = 0; q0 < pixels; q0 += CHUNK) {
-            int n = Math.min(CHUNK, pixels - q0);
-            for (int t0 = 0; t0 < tapCount; t0 += pass) {
-                int t1 = Math.min(tapCount, t0 + pass);
-                for (int p = 0; p < n; p += PX) tile(in, inOff + q0 + p, taps, t0, t1, w, wOff, sums, sumsOff + p * OCB, t0 == 0);
+                         float[] out, int outOff, int outPlane, int ho, int wo, int q0, int q1, int channels,
+                         ConvEpilogue ep, int epOc, float[] sums, int sumsOff) {
+        int pass = Math.max(1, PASS_TAPS / kk) * kk, blockWeights = tapCount * OCB;
+        for (int c0 = q0; c0 < q1; c0 += CHUNK) {
+            int n = Math.min(CHUNK, q1 - c0);
+            for (int oc = 0; oc < channels; oc += OCB) {
+                int wb = wOff + oc / OCB * blockWeights;
+                for (int t0 = 0; t0 < tapCount; t0 += pass) {
+                    int t1 = Math.min(tapCount, t0 + pass);
+                    for (int p = 0; p < n; p += PX) tile(in, inOff + c0 + p, taps, t0, t1, w, wb, sums, sumsOff + p * OCB, t0 == 0);
+                }
+                store(sums, sumsOff, c0, n, pitch, wo, out, outOff + oc * outPlane, outPlane, Math.min(OCB, channels - oc), ep, epOc + oc);
             }
-            store(sums, sumsOff, q0, n, pitch, wo, out, outOff, outPlane, ocCount, ep, epOc);
         }
+    }
+
+    /** Pixels of the flat numbering that {@link #convolve} covers for an ho × wo output of row pitch {@code pitch}. */
+    static int pixels(int ho, int wo, int pitch) { return (ho - 1) * pitch + wo; }
+
+    /** Start of band {@code band} of {@code bands} of those pixels, in whole chunks ({@code pixels} for band = bands). */
+    static int bandBegin(int pixels, int band, int bands) {
+        return Math.min(pixels, ParallelFor.sliceBegin((pixels + CHUNK - 1) / CHUNK, band, bands) * CHUNK);
+    }
+
+    /**
+     * Bands to split each image's pixels into so that {@code threads} slices get about as much work
+     * each (at least two items per thread, never a band below a few chunks).
+     */
+    static int bands(int images, int pixels, int threads) {
+        int want = (2 * threads + images - 1) / images;
+        return Math.max(1, Math.min(want, pixels / (4 * CHUNK)));
     }
 
     // No method here takes or returns a vector (see the note in DirectConv): the tile reads and

@@ -17,7 +17,8 @@ import static dev.smok.cpu.conv.DirectConv.S;
  * {@code [scratchOff + t·scratchPerThread, …)}; its contents on entry do not matter.
  *
  * <p>Threads: the slice form {@code (…, thread, threads)} computes a fixed disjoint part of the
- * output (forward and input gradient: (image, block of 12 or 16 channels) items; weight gradient:
+ * output (forward and input gradient: (image, block of 12 channels) items on {@link DirectConv}, (image,
+ * group, band of pixels) items on {@link ChannelTiledConv}; weight gradient:
  * (group, block of 5 taps) items; bias gradient: output-channel ranges), so calling it for every thread in [0, threads) — in any
  * order, on any threads — computes the whole result. The {@link ParallelFor} forms do that.
  *
@@ -137,33 +138,34 @@ public final class Conv2dKernels {
     }
 
     /**
-     * The forward pass on {@link ChannelTiledConv}: work items are (image, group, block of
-     * {@link ChannelTiledConv#OCB} output channels); each slice packs the weights once into its scratch
-     * and pads each image it meets once.
+     * The forward pass on {@link ChannelTiledConv}: work items are (image, group, band of output
+     * pixels), each covering all the group's output channels; each slice packs the weights once into
+     * its scratch and pads each image it meets once.
      */
     private static void forwardChannelTiled(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff, ConvEpilogue epilogue,
                                             float[] y, int yOff, float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = ChannelTiledConv.padded(g.og()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int ho = g.outH(), wo = g.outW(), pitch = g.w() + 2 * g.padW(), plane = (g.h() + 2 * g.padH()) * pitch;
+        int pixels = ChannelTiledConv.pixels(ho, wo, pitch), bands = ChannelTiledConv.bands(g.n() * g.groups(), pixels, threads);
+        int items = g.n() * g.groups() * bands;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
-        int kk = g.kh() * g.kw(), taps = g.cg() * kk, ho = g.outH(), wo = g.outW();
+        int taps = g.cg() * g.kh() * g.kw(), groupWeights = ChannelTiledConv.padded(g.og()) * taps;
         int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.og(), g.cg(), g);
         int buf = sums + ChannelTiledConv.sumsSize();
         ChannelTiledConv.packForward(g, weight, wOff, scratch, packed);
-        int pitch = g.w() + 2 * g.padW(), plane = (g.h() + 2 * g.padH()) * pitch;
         int[] offsets = DirectConv.taps(g.cg(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
         int prepared = -1;
         for (int item = begin; item < end; item++) {
-            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
-            int grp = rest / blocks, block = rest % blocks;
+            int img = item / (g.groups() * bands), grp = item / bands % g.groups(), band = item % bands;
             if (prepared != img) {
                 ChannelTiledConv.pad(x, xOff + img * g.c() * g.h() * g.w(), g.c(), g.h(), g.w(), g.padH(), g.padW(), scratch, buf);
                 prepared = img;
             }
-            int oc = grp * g.og() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.og() - block * ChannelTiledConv.OCB);
-            ChannelTiledConv.convolve(scratch, buf + grp * g.cg() * plane, pitch, offsets, taps, kk,
-                    scratch, packed + rest * taps * ChannelTiledConv.OCB, y, yOff + (img * g.o() + oc) * ho * wo, ho * wo, ho, wo,
-                    count, epilogue, oc, scratch, sums);
+            int oc = grp * g.og();
+            ChannelTiledConv.convolve(scratch, buf + grp * g.cg() * plane, pitch, offsets, taps, g.kh() * g.kw(),
+                    scratch, packed + grp * groupWeights, y, yOff + (img * g.o() + oc) * ho * wo, ho * wo, ho, wo,
+                    ChannelTiledConv.bandBegin(pixels, band, bands), ChannelTiledConv.bandBegin(pixels, band + 1, bands), g.og(),
+                    epilogue, oc, scratch, sums);
         }
     }
 
@@ -209,33 +211,34 @@ public final class Conv2dKernels {
     /**
      * The input gradient on {@link ChannelTiledConv}: a stride-1 correlation over the output gradient
      * dilated by the stride into planes, with the kernel flipped and packed so that the input channels
-     * of a group are the tile's lanes; work items are (image, group, block of input channels).
+     * of a group are the tile's lanes; work items are (image, group, band of input pixels).
      */
     private static void inputGradChannelTiled(ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff,
                                               float[] scratch, int scratchOff, int thread, int threads) {
-        int blocks = ChannelTiledConv.padded(g.cg()) / ChannelTiledConv.OCB, items = g.n() * g.groups() * blocks;
+        int rows = inputGradRows(g), pitch = inputGradRowStride(g), plane = rows * pitch;
+        int pixels = ChannelTiledConv.pixels(g.h(), g.w(), pitch), bands = ChannelTiledConv.bands(g.n() * g.groups(), pixels, threads);
+        int items = g.n() * g.groups() * bands;
         int begin = ParallelFor.sliceBegin(items, thread, threads), end = ParallelFor.sliceBegin(items, thread + 1, threads);
         if (begin == end) return;
-        int kk = g.kh() * g.kw(), taps = g.og() * kk, ho = g.outH(), wo = g.outW();
+        int taps = g.og() * g.kh() * g.kw(), groupWeights = ChannelTiledConv.padded(g.cg()) * taps, ho = g.outH(), wo = g.outW();
         int packed = scratchOff + thread * scratchPerThread(g), sums = packed + packedWeights(g.groups(), g.cg(), g.og(), g);
         int buf = sums + ChannelTiledConv.sumsSize();
         ChannelTiledConv.packInputGrad(g, weight, wOff, scratch, packed);
-        int rows = inputGradRows(g), pitch = inputGradRowStride(g), plane = rows * pitch;
         int shiftH = (g.kh() - 1) * g.dilationH() - g.padH(), shiftW = (g.kw() - 1) * g.dilationW() - g.padW();
         int[] offsets = DirectConv.taps(g.og(), g.kh(), g.kw(), plane, g.dilationH() * pitch, g.dilationW());
         int prepared = -1;
         for (int item = begin; item < end; item++) {
-            int img = item / (g.groups() * blocks), rest = item % (g.groups() * blocks);
-            int grp = rest / blocks, block = rest % blocks;
+            int img = item / (g.groups() * bands), grp = item / bands % g.groups(), band = item % bands;
             if (prepared != img) {
                 DirectConv.dilate(dy, dyOff + img * g.o() * ho * wo, g.o(), ho, wo, g.strideH(), g.strideW(), shiftH, shiftW,
                         scratch, buf, plane, pitch, rows, pitch, ChannelTiledConv.SLACK);
                 prepared = img;
             }
-            int c = grp * g.cg() + block * ChannelTiledConv.OCB, count = Math.min(ChannelTiledConv.OCB, g.cg() - block * ChannelTiledConv.OCB);
-            ChannelTiledConv.convolve(scratch, buf + grp * g.og() * plane, pitch, offsets, taps, kk,
-                    scratch, packed + rest * taps * ChannelTiledConv.OCB, dx, dxOff + (img * g.c() + c) * g.h() * g.w(), g.h() * g.w(),
-                    g.h(), g.w(), count, null, 0, scratch, sums);
+            int c = grp * g.cg();
+            ChannelTiledConv.convolve(scratch, buf + grp * g.og() * plane, pitch, offsets, taps, g.kh() * g.kw(),
+                    scratch, packed + grp * groupWeights, dx, dxOff + (img * g.c() + c) * g.h() * g.w(), g.h() * g.w(),
+                    g.h(), g.w(), ChannelTiledConv.bandBegin(pixels, band, bands), ChannelTiledConv.bandBegin(pixels, band + 1, bands),
+                    g.cg(), null, 0, scratch, sums);
         }
     }
 
