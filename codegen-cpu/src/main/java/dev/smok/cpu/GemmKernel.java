@@ -422,18 +422,19 @@ public final class GemmKernel implements WorkerPool.Task {
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
         if (!first) {
-            int p = cp;
-            c00 = load(c, p, 0); c01 = load(c, p, 1); c02 = load(c, p, 2); c03 = load(c, p, 3);
-            p += ldc;
-            c10 = load(c, p, 0); c11 = load(c, p, 1); c12 = load(c, p, 2); c13 = load(c, p, 3);
-            p += ldc;
-            c20 = load(c, p, 0); c21 = load(c, p, 1); c22 = load(c, p, 2); c23 = load(c, p, 3);
-            p += ldc;
-            c30 = load(c, p, 0); c31 = load(c, p, 1); c32 = load(c, p, 2); c33 = load(c, p, 3);
-            p += ldc;
-            c40 = load(c, p, 0); c41 = load(c, p, 1); c42 = load(c, p, 2); c43 = load(c, p, 3);
-            p += ldc;
-            c50 = load(c, p, 0); c51 = load(c, p, 1); c52 = load(c, p, 2); c53 = load(c, p, 3);
+            int p0 = cp, p1 = cp + ldc, p2 = cp + 2 * ldc, p3 = cp + 3 * ldc, p4 = cp + 4 * ldc, p5 = cp + 5 * ldc;
+            c00 = FloatVector.fromArray(S, c, p0); c01 = FloatVector.fromArray(S, c, p0 + L);
+            c02 = FloatVector.fromArray(S, c, p0 + 2 * L); c03 = FloatVector.fromArray(S, c, p0 + 3 * L);
+            c10 = FloatVector.fromArray(S, c, p1); c11 = FloatVector.fromArray(S, c, p1 + L);
+            c12 = FloatVector.fromArray(S, c, p1 + 2 * L); c13 = FloatVector.fromArray(S, c, p1 + 3 * L);
+            c20 = FloatVector.fromArray(S, c, p2); c21 = FloatVector.fromArray(S, c, p2 + L);
+            c22 = FloatVector.fromArray(S, c, p2 + 2 * L); c23 = FloatVector.fromArray(S, c, p2 + 3 * L);
+            c30 = FloatVector.fromArray(S, c, p3); c31 = FloatVector.fromArray(S, c, p3 + L);
+            c32 = FloatVector.fromArray(S, c, p3 + 2 * L); c33 = FloatVector.fromArray(S, c, p3 + 3 * L);
+            c40 = FloatVector.fromArray(S, c, p4); c41 = FloatVector.fromArray(S, c, p4 + L);
+            c42 = FloatVector.fromArray(S, c, p4 + 2 * L); c43 = FloatVector.fromArray(S, c, p4 + 3 * L);
+            c50 = FloatVector.fromArray(S, c, p5); c51 = FloatVector.fromArray(S, c, p5 + L);
+            c52 = FloatVector.fromArray(S, c, p5 + 2 * L); c53 = FloatVector.fromArray(S, c, p5 + 3 * L);
         }
         int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
@@ -466,21 +467,21 @@ public final class GemmKernel implements WorkerPool.Task {
     /**
      * The AVX2 microkernel: C[6,2L] (+)= A[6,kc] · B[kc,2L], C's rows {@code ldc} apart from cp;
      * A packed row by row (row r at ap + r*kc), B packed (row kk at bp + kk*NR). 12
-     * accumulators, 2 B vectors and 2 broadcasts are AVX2's 16 registers. Reading the 6 rows of A as 6 streams makes C2 load the broadcasts two at a time;
-     * with the rows interleaved (column kk at ap + 6kk) it loads three ahead and keeps one
+     * accumulators, 2 B vectors and 2 broadcasts are AVX2's 16 registers. Reading the 6 rows of A
+     * as 6 streams makes C2 load the broadcasts two at a time; with the rows interleaved (column kk at ap + 6kk) it loads three ahead and keeps one
      * accumulator in memory, which halves the speed (check with {@code scripts/jit-loop.py}).
      */
     static void kernel6x2v(float[] pa, int ap, float[] b, int bp, int kc,
                            float[] c, int cp, int ldc, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        if (!first) {
-            c00 = load(c, cp, 0); c01 = load(c, cp, 1);
-            c10 = load(c, cp + ldc, 0); c11 = load(c, cp + ldc, 1);
-            c20 = load(c, cp + 2 * ldc, 0); c21 = load(c, cp + 2 * ldc, 1);
-            c30 = load(c, cp + 3 * ldc, 0); c31 = load(c, cp + 3 * ldc, 1);
-            c40 = load(c, cp + 4 * ldc, 0); c41 = load(c, cp + 4 * ldc, 1);
-            c50 = load(c, cp + 5 * ldc, 0); c51 = load(c, cp + 5 * ldc, 1);
+        if (!first) { // the partial sums of the earlier K blocks
+            c00 = FloatVector.fromArray(S, c, cp); c01 = FloatVector.fromArray(S, c, cp + L);
+            c10 = FloatVector.fromArray(S, c, cp + ldc); c11 = FloatVector.fromArray(S, c, cp + ldc + L);
+            c20 = FloatVector.fromArray(S, c, cp + 2 * ldc); c21 = FloatVector.fromArray(S, c, cp + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, cp + 3 * ldc); c31 = FloatVector.fromArray(S, c, cp + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, cp + 4 * ldc); c41 = FloatVector.fromArray(S, c, cp + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, cp + 5 * ldc); c51 = FloatVector.fromArray(S, c, cp + 5 * ldc + L);
         }
         int a0 = ap, a1 = ap + kc, a2 = ap + 2 * kc, a3 = ap + 3 * kc, a4 = ap + 4 * kc, a5 = ap + 5 * kc;
         for (int kk = 0; kk < kc; kk++) {
@@ -506,10 +507,6 @@ public final class GemmKernel implements WorkerPool.Task {
         c30.intoArray(c, cp + 3 * ldc); c31.intoArray(c, cp + 3 * ldc + L);
         c40.intoArray(c, cp + 4 * ldc); c41.intoArray(c, cp + 4 * ldc + L);
         c50.intoArray(c, cp + 5 * ldc); c51.intoArray(c, cp + 5 * ldc + L);
-    }
-
-    private static FloatVector load(float[] c, int row, int vector) {
-        return FloatVector.fromArray(S, c, row + vector * L);
     }
 
     private static void store4(float[] c, int p, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
