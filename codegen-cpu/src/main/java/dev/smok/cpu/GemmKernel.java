@@ -105,6 +105,13 @@ public final class GemmKernel implements WorkerPool.Task {
     private Program epilogue;
     /** The fused kernel applied to finished pieces of C, or -1. Set before {@link #bind}. */
     int epilogueId = -1;
+    /** An epilogue written in Java (a convolution's per-channel one), applied like the fused one; or null. */
+    BlockEpilogue blockEpilogue;
+
+    /** Work applied to a finished block of C, rows [i0, i1) and columns [j0, j1), while it is in cache. */
+    interface BlockEpilogue {
+        void apply(float[] a, int i0, int i1, int j0, int j1);
+    }
     private float[] arena;
 
     /**
@@ -232,6 +239,7 @@ public final class GemmKernel implements WorkerPool.Task {
                             }
                         }
                         if (last && epilogue != null) epilogue.fused(epilogueId, a, ic, mc1, jg, jg1);
+                        if (last && blockEpilogue != null) blockEpilogue.apply(a, ic, mc1, jg, jg1);
                     }
                 }
             }
@@ -281,6 +289,7 @@ public final class GemmKernel implements WorkerPool.Task {
             }
         }
         if (epilogue != null) epilogue.fused(epilogueId, a, 0, m, 0, n);
+        if (blockEpilogue != null) blockEpilogue.apply(a, 0, m, 0, n);
     }
 
     /** dst[dp + i*n + j] = sum over kk in [k0, k1) of A(i, kk) · B(kk, j), for every row i of C. */

@@ -31,7 +31,7 @@ public record ConvEpilogue(float[] scale, float[] shift, boolean residual, int r
      * kernels store their sums first and call this on them while they are in L1. (No vector
      * crosses a method boundary here; see the note in {@link DirectConv}.)
      */
-    void applyInPlace(int oc, float[] out, int at, int n) {
+    public void applyInPlace(int oc, float[] out, int at, int n) {
         float a = scale == null ? 1f : scale[oc], b = shift == null ? 0f : shift[oc];
         int i = 0;
         for (; i + L <= n; i += L) {
