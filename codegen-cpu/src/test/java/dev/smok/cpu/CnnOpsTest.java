@@ -59,10 +59,11 @@ class CnnOpsTest {
     /**
      * A 1x1 convolution of one image runs as a GEMM product with the convolution's epilogue
      * (bias, inference batch norm, residual, ReLU) applied per block of C: K over several blocks
-     * (300 > 256 input channels), ragged rows and columns, one and two threads.
+     * (300 > 256 input channels), ragged rows and columns, one and two threads, and 2 output
+     * channels (a matrix-vector product cut over K).
      */
     @ParameterizedTest(name = "c={0} o={1} {2}x{3} threads={4}")
-    @CsvSource({"300, 70, 9, 7, 2", "300, 70, 9, 7, 1", "24, 13, 3, 5, 1", "64, 256, 14, 14, 2", "512, 64, 7, 7, 2"})
+    @CsvSource({"300, 70, 9, 7, 2", "300, 70, 9, 7, 1", "24, 13, 3, 5, 1", "64, 256, 14, 14, 2", "512, 64, 7, 7, 2", "900, 2, 12, 12, 2"})
     void pointwiseConvolutionAsGemmWithEpilogue(int c, int o, int h, int w, int threads) {
         GraphBuilder b = new GraphBuilder("pointwise");
         Value x = b.input("x", Shape.of(1, c, h, w));
