@@ -216,22 +216,21 @@ final class ConvCalls {
 
     /**
      * Whether forward convolution {@code g} runs as one {@link GemmKernel} product: a 1×1
-     * convolution with stride 1, no padding and one group over a single image is exactly
-     * y[o, hw] = w[o, c] · x[c, hw] on the arena as it lies (no copy), and the GEMM's packing and
-     * cache blocking make it 2-5× faster than the pixel-lane tile at ResNet-50's small planes.
-     * With more images it would be one product per image, each owning its packing buffers, so
-     * batches keep the direct kernel.
+     * convolution without padding and with one group over a single image is exactly
+     * y[o, p] = w[o, c] · x[c, pixel p] on the arena as it lies (no copy; with a stride, the packing
+     * gathers every s-th pixel of every s-th row), and the GEMM's packing and cache blocking make it
+     * 2-5× faster than the pixel-lane tile at ResNet-50's small planes. With more images it would be
+     * one product per image, each owning its packing buffers, so batches keep the direct kernel.
      */
     static boolean pointwiseGemm(ConvGeometry g) {
-        return g.n() == 1 && g.groups() == 1 && g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
-                && g.padH() == 0 && g.padW() == 0;
+        return g.n() == 1 && g.groups() == 1 && g.kh() == 1 && g.kw() == 1 && g.padH() == 0 && g.padW() == 0;
     }
 
     /**
      * A 1×1 convolution of one image as a {@link GemmKernel} product (see {@link #pointwiseGemm}):
-     * A = the weights [o, c], B = the image [c, h·w], C = y [o, h·w]. The epilogue (per output
-     * channel, so per row of C) runs on each finished block of C inside the product, on the thread
-     * that made it.
+     * A = the weights [o, c], B = the image [c, h·w] (its output pixels' columns only, when
+     * strided), C = y [o, outH·outW]. The epilogue (per output channel, so per row of C) runs on
+     * each finished block of C inside the product, on the thread that made it.
      */
     static final class PointwiseCall extends OpCalls.Kernel implements GemmKernel.BlockEpilogue {
         private final ConvGeometry g;
@@ -242,9 +241,16 @@ final class ConvCalls {
         PointwiseCall(ConvGeometry g, int x, int w, int out, WorkerPool pool, Epilogue epilogue) {
             this.g = g;
             this.out = out;
-            this.pixels = g.h() * g.w();
+            this.pixels = g.outH() * g.outW();
             this.epilogue = epilogue;
-            this.gemm = new GemmKernel(pool, g.o(), pixels, g.c(), w, g.c(), 1, x, pixels, 1, out);
+            int plane = g.h() * g.w();
+            if (g.strideH() == 1 && g.strideW() == 1) {
+                this.gemm = new GemmKernel(pool, g.o(), pixels, g.c(), w, g.c(), 1, x, plane, 1, out);
+            } else {
+                int[] cols = new int[pixels]; // output pixel (r, q) reads input pixel (r·sh, q·sw)
+                for (int p = 0; p < pixels; p++) cols[p] = p / g.outW() * g.strideH() * g.w() + p % g.outW() * g.strideW();
+                this.gemm = new GemmKernel(pool, g.o(), pixels, g.c(), w, g.c(), 1, x, plane, cols, out);
+            }
             if (epilogue != null) gemm.blockEpilogue = this;
         }
 

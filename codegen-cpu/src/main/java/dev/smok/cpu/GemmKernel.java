@@ -85,6 +85,8 @@ public final class GemmKernel implements WorkerPool.Task {
 
     final int m, n, k;
     final int aOff, ars, aks, bOff, bks, bns, cOff;
+    /** Column j of B at offset bCols[j] within its row, or null: at j*bns. */
+    private final int[] bCols;
     final boolean pack;
     /** Fewer rows than the microkernel's and B not transposed: matrix-vector products (see {@link #gemv}). */
     final boolean gemv;
@@ -120,11 +122,26 @@ public final class GemmKernel implements WorkerPool.Task {
      */
     public GemmKernel(WorkerPool pool, int m, int n, int k, int aOff, int ars, int aks,
                       int bOff, int bks, int bns, int cOff) {
+        this(pool, m, n, k, aOff, ars, aks, bOff, bks, bns, cOff, null);
+    }
+
+    /**
+     * A product whose B columns are gathered: B(k,j) at {@code bOff + k*bks + bCols[j]} (a strided
+     * 1×1 convolution reads every s-th pixel of every s-th row). Always packed; the gather is paid
+     * once per element in the packing.
+     */
+    GemmKernel(WorkerPool pool, int m, int n, int k, int aOff, int ars, int aks, int bOff, int bks, int[] bCols, int cOff) {
+        this(pool, m, n, k, aOff, ars, aks, bOff, bks, 0, cOff, bCols);
+    }
+
+    private GemmKernel(WorkerPool pool, int m, int n, int k, int aOff, int ars, int aks,
+                       int bOff, int bks, int bns, int cOff, int[] bCols) {
         this.pool = pool;
         this.m = m; this.n = n; this.k = k;
         this.aOff = aOff; this.ars = ars; this.aks = aks;
         this.bOff = bOff; this.bks = bks; this.bns = bns; this.cOff = cOff;
-        this.gemv = bns == 1 && m <= GEMV_MAX_M;
+        this.bCols = bCols;
+        this.gemv = bCols == null && bns == 1 && m <= GEMV_MAX_M;
         this.pack = !gemv && (bns != 1 || m >= PACK_MIN_M);
         long work = (long) m * n * k;
         int threads = pool == null ? 1 : pool.threads();
@@ -378,7 +395,16 @@ public final class GemmKernel implements WorkerPool.Task {
 
     /** Packs B(kc0..kc0+kc, nc0..nc1) into NR-wide panels: panel p, row kk at p*kc*NR + kk*NR; columns past nc1 are zero. */
     private void packB(float[] a, float[] pk, int kc0, int kc, int nc0, int nc1) {
-        if (bns == 1) {
+        if (bCols != null) {
+            for (int j = nc0; j < nc1; j += NR) {
+                int nr = Math.min(NR, nc1 - j), panel = (j - nc0) * kc;
+                for (int kk = 0; kk < kc; kk++) {
+                    int row = bOff + (kc0 + kk) * bks, dst = panel + kk * NR;
+                    for (int jj = 0; jj < nr; jj++) pk[dst + jj] = a[row + bCols[j + jj]];
+                    for (int jj = nr; jj < NR; jj++) pk[dst + jj] = 0f;
+                }
+            }
+        } else if (bns == 1) {
             // PACK_ROWS rows at a time, panel by panel: the reads are PACK_ROWS streams along rows of
             // B, and each panel receives PACK_ROWS whole rows (whole cache lines) at once. (Panel by
             // panel over all kc rows reads kc streams a row apart; row by row writes every panel's

@@ -59,19 +59,23 @@ class CnnOpsTest {
     /**
      * A 1x1 convolution of one image runs as a GEMM product with the convolution's epilogue
      * (bias, inference batch norm, residual, ReLU) applied per block of C: K over several blocks
-     * (300 > 256 input channels), ragged rows and columns, one and two threads, and 2 output
-     * channels (a matrix-vector product cut over K).
+     * (300 > 256 input channels), ragged rows and columns, one and two threads, 2 output channels
+     * (a matrix-vector product cut over K), and strides (ResNet's projection shortcuts), whose
+     * packing gathers the pixels.
      */
-    @ParameterizedTest(name = "c={0} o={1} {2}x{3} threads={4}")
-    @CsvSource({"300, 70, 9, 7, 2", "300, 70, 9, 7, 1", "24, 13, 3, 5, 1", "64, 256, 14, 14, 2", "512, 64, 7, 7, 2", "900, 2, 12, 12, 2"})
-    void pointwiseConvolutionAsGemmWithEpilogue(int c, int o, int h, int w, int threads) {
+    @ParameterizedTest(name = "c={0} o={1} {2}x{3} stride={4}x{5} threads={6}")
+    @CsvSource({"300, 70, 9, 7, 1, 1, 2", "300, 70, 9, 7, 1, 1, 1", "24, 13, 3, 5, 1, 1, 1", "64, 256, 14, 14, 1, 1, 2",
+                "512, 64, 7, 7, 1, 1, 2", "900, 2, 12, 12, 1, 1, 2",
+                "300, 70, 9, 7, 2, 2, 2", "256, 512, 14, 14, 2, 2, 2", "40, 24, 11, 10, 3, 2, 1"})
+    void pointwiseConvolutionAsGemmWithEpilogue(int c, int o, int h, int w, int sh, int sw, int threads) {
         GraphBuilder b = new GraphBuilder("pointwise");
         Value x = b.input("x", Shape.of(1, c, h, w));
-        Value y = b.op(Op.CONV2D, convAttrs(1, 1, 0, 0, 1, 1, 1), x, b.param("w", Shape.of(o, c, 1, 1)));
+        Value y = b.op(Op.CONV2D, convAttrs(sh, sw, 0, 0, 1, 1, 1), x, b.param("w", Shape.of(o, c, 1, 1)));
+        int ho = (h - 1) / sh + 1, wo = (w - 1) / sw + 1;
         y = b.biasAdd(y, b.param("b", Shape.of(o)));
         y = b.op(Op.BATCH_NORM, Attrs.of("eps", 1e-5f), y, b.param("gamma", Shape.of(o)), b.param("beta", Shape.of(o)),
                 b.input("mean", Shape.of(o)), b.input("var", Shape.of(o)));
-        b.output("y", b.relu(b.add(y, b.input("res", Shape.of(1, o, h, w)))));
+        b.output("y", b.relu(b.add(y, b.input("res", Shape.of(1, o, ho, wo)))));
         Graph g = b.build();
         Map<String, float[]> in = Oracle.randomInputs(g, c + o, -1, 1, 2);
         float[] var = in.get("var");
@@ -79,7 +83,7 @@ class CnnOpsTest {
         Oracle.check(g, in, 2e-5, threads);
         try (CpuExecutable ex = new CpuBackend(threads).compile(g, null)) {
             String plan = ex.plan();
-            assertTrue(plan.contains("as a GEMM " + o + "x" + h * w + "x" + c) && plan.contains("epilogue bias_add+batch_norm+add+relu"), plan);
+            assertTrue(plan.contains("as a GEMM " + o + "x" + ho * wo + "x" + c) && plan.contains("epilogue bias_add+batch_norm+add+relu"), plan);
         }
     }
 
