@@ -92,12 +92,11 @@ final class ConvCalls {
         int[] d = ConvArithmetic.pair(n.attrs(), "dilation", 1);
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
                 s[0], s[1], p[0], p[1], d[0], d[1], n.attrs().i("groups", 1));
-        if (kind == Kind.FORWARD && pointwiseGemm(g)) {
-            return new PointwiseCall(g, in[0], in[1], out, ctx.pool, Epilogue.of(epilogue, offsets, g.o(), out));
-        }
+        Epilogue ep = Epilogue.of(epilogue, offsets, g.o(), out);
+        if (kind == Kind.FORWARD && pointwiseGemm(g)) return new PointwiseCall(g, in[0], in[1], out, ctx.pool, ep);
         int threads = g.macs() >= PARALLEL_MACS ? ctx.pool.threads() : 1;
         ctx.reserve(threads * Conv2dKernels.scratchPerThread(g));
-        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx, Epilogue.of(epilogue, offsets, g.o(), out));
+        return new ConvCall(kind, g, in[0], in[1], out, threads, ctx, ep);
     }
 
     /**
@@ -218,9 +217,11 @@ final class ConvCalls {
      * Whether forward convolution {@code g} runs as one {@link GemmKernel} product: a 1×1
      * convolution without padding and with one group over a single image is exactly
      * y[o, p] = w[o, c] · x[c, pixel p] on the arena as it lies (no copy; with a stride, the packing
-     * gathers every s-th pixel of every s-th row), and the GEMM's packing and cache blocking make it
-     * 2-5× faster than the pixel-lane tile at ResNet-50's small planes. With more images it would be
-     * one product per image, each owning its packing buffers, so batches keep the direct kernel.
+     * gathers every s-th pixel of every s-th row), with the GEMM's packing and cache blocking, which
+     * the pixel-lane tile lacks (ResNet-50 at batch 1: 324 → 223 ms, {@code ./smok bench
+     * resnet50-infer-b1 --systems smok-cpu}, old and new checkouts one after the other). With more
+     * images it would be one product per image, each owning its packing buffers, so batches keep the
+     * direct kernel.
      */
     static boolean pointwiseGemm(ConvGeometry g) {
         return g.n() == 1 && g.groups() == 1 && g.kh() == 1 && g.kw() == 1 && g.padH() == 0 && g.padW() == 0;

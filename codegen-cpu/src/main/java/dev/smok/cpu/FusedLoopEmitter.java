@@ -39,8 +39,8 @@ import java.util.Map;
  * <p>A loop of fewer than {@link #SCALAR_MAX_ELEMENTS} elements, and every loop of the prologue
  * (folded weights, run once per parameter change), is emitted with scalar floats instead
  * ({@link ScalarOpEmitter}), one column at a time: it runs too rarely for HotSpot to compile it
- * with C2, and vector code in C1 or the interpreter allocates every vector on the heap (ResNet-50's
- * first batch-1 inference spent most of its 10.8 s folding batch norms into weights that way).
+ * with C2, and vector code in C1 or the interpreter allocates every vector on the heap (a folded
+ * network's first inference paid for that on every weight it folded).
  */
 final class FusedLoopEmitter {
     static final String FV = "jdk/incubator/vector/FloatVector";

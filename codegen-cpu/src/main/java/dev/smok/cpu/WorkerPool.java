@@ -145,7 +145,8 @@ public final class WorkerPool implements AutoCloseable {
                         // Spin again after every wake-up: a worker woken for an offer that the caller
                         // took back before it got a core would otherwise park at once, miss the next
                         // offer the same way, and never spin again (batch-1 MLP inference then ran at
-                        // one thread's speed for the whole JVM: 89% of offers taken back).
+                        // one thread's speed for the whole JVM; bench/run-goals.sh prints the share
+                        // of offers the worker takes).
                         spinStart = System.nanoTime();
                     }
                 }
